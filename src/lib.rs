@@ -1,0 +1,12 @@
+//! hipaa-migrate: plan, gate and record the migration of ePHI workloads to a HIPAA-eligible cloud.
+//!
+//! The library holds everything but the terminal: the inventory model and loader, the built-in
+//! catalogs and the diagnostics. The `hipaa-migrate` binary parses the command line and calls it.
+
+pub mod catalog;
+pub mod commands;
+pub mod diagnostic;
+pub mod loader;
+pub mod model;
+pub mod scaffold;
+pub mod schema;

@@ -1,0 +1,401 @@
+//! Cross-record checks: unique ids, references that exist and point at the right kind of
+//! record, and citations that exist in the Security Rule.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::catalog;
+use crate::diagnostic::Problem;
+use crate::loader::decode::closest;
+use crate::loader::yaml::Pos;
+use crate::loader::{Inventory, RecordKind};
+use crate::model::{Environment, Located, Origin};
+
+/// What an id names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum IdKind {
+    System,
+    Vendor,
+}
+
+impl IdKind {
+    fn noun(self) -> &'static str {
+        match self {
+            IdKind::System => "system",
+            IdKind::Vendor => "vendor",
+        }
+    }
+}
+
+/// Which kinds of record a reference may name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Accepts {
+    Systems,
+    Vendors,
+    SystemsOrVendors,
+}
+
+impl Accepts {
+    fn allows(self, kind: IdKind) -> bool {
+        match self {
+            Accepts::Systems => kind == IdKind::System,
+            Accepts::Vendors => kind == IdKind::Vendor,
+            Accepts::SystemsOrVendors => true,
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Accepts::Systems => "system",
+            Accepts::Vendors => "vendor",
+            Accepts::SystemsOrVendors => "system or vendor",
+        }
+    }
+}
+
+struct IdEntry {
+    kind: IdKind,
+    origin: Origin,
+    pos: Pos,
+}
+
+struct Resolver<'a> {
+    inventory: &'a Inventory,
+    ids: HashMap<&'a str, IdEntry>,
+    problems: &'a mut Vec<Problem>,
+}
+
+/// Checks ids and references across all records, adding a problem for each fault.
+pub fn resolve(inventory: &Inventory, problems: &mut Vec<Problem>) {
+    let mut resolver = Resolver {
+        inventory,
+        ids: HashMap::with_capacity(inventory.systems.len() + inventory.vendors.len()),
+        problems,
+    };
+    resolver.index_ids();
+    resolver.check_system_references();
+    resolver.check_vendor_references();
+    resolver.check_services();
+    resolver.check_controls();
+}
+
+impl<'a> Resolver<'a> {
+    fn path(&self, origin: Origin) -> &'a Path {
+        self.inventory.path(origin.file)
+    }
+
+    fn index_ids(&mut self) {
+        let systems = self
+            .inventory
+            .systems
+            .iter()
+            .map(|s| (IdKind::System, &s.id, s.origin));
+        let vendors = self
+            .inventory
+            .vendors
+            .iter()
+            .map(|v| (IdKind::Vendor, &v.id, v.origin));
+        for (kind, id, origin) in systems.chain(vendors) {
+            self.index_id(kind, id, origin);
+        }
+        for invalid in &self.inventory.invalid_records {
+            let kind = match invalid.kind {
+                RecordKind::System => IdKind::System,
+                RecordKind::Vendor => IdKind::Vendor,
+            };
+            self.index_id(kind, &invalid.id, invalid.origin);
+        }
+    }
+
+    fn index_id(&mut self, kind: IdKind, id: &'a Located<String>, origin: Origin) {
+        {
+            if !self.check_id_text(id, origin) {
+                return;
+            }
+            if let Some(first) = self.ids.get(id.as_str()) {
+                let first_path = self.path(first.origin);
+                let problem = Problem::error(
+                    self.path(origin),
+                    id.pos,
+                    format!(
+                        "duplicate id `{id}`: already used by a {}",
+                        first.kind.noun()
+                    ),
+                )
+                .with_help("ids are unique across systems and vendors; rename one of them")
+                .with_related(first_path, first.pos, "first used here");
+                self.problems.push(problem);
+                return;
+            }
+            self.ids.insert(
+                id.as_str(),
+                IdEntry {
+                    kind,
+                    origin,
+                    pos: id.pos,
+                },
+            );
+        }
+    }
+
+    /// Rejects ids that other records could not refer to reliably.
+    fn check_id_text(&mut self, id: &Located<String>, origin: Origin) -> bool {
+        let text = id.as_str();
+        if text.trim().is_empty() {
+            self.problems.push(
+                Problem::error(self.path(origin), id.pos, "empty id")
+                    .with_help("give the entry a short, stable id such as `patient-api`"),
+            );
+            return false;
+        }
+        if text.chars().any(char::is_whitespace) {
+            let suggestion = text
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join("-")
+                .to_lowercase();
+            self.problems.push(
+                Problem::error(
+                    self.path(origin),
+                    id.pos,
+                    format!("invalid id `{text}`: ids contain no spaces"),
+                )
+                .with_help(format!(
+                    "use `{suggestion}` and put the readable name in `name`"
+                )),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// Adds a problem unless `reference` names a record of an accepted kind.
+    fn check_reference(
+        &mut self,
+        origin: Origin,
+        field: &str,
+        reference: &Located<String>,
+        accepts: Accepts,
+    ) {
+        match self.ids.get(reference.as_str()) {
+            Some(entry) if accepts.allows(entry.kind) => {}
+            Some(entry) => {
+                let entry_path = self.path(entry.origin);
+                let problem = Problem::error(
+                    self.path(origin),
+                    reference.pos,
+                    format!(
+                        "`{reference}` is a {}, but `{field}` lists {} ids",
+                        entry.kind.noun(),
+                        accepts.noun()
+                    ),
+                )
+                .with_help(match entry.kind {
+                    IdKind::Vendor => {
+                        "list vendors under `vendors`, or name the system that \
+                                       runs the vendor's product"
+                    }
+                    IdKind::System => "list systems under `depends_on`, `flows` or `logs_to`",
+                })
+                .with_related(entry_path, entry.pos, "defined here");
+                self.problems.push(problem);
+            }
+            None => {
+                let candidates = self
+                    .ids
+                    .iter()
+                    .filter(|(_, entry)| accepts.allows(entry.kind))
+                    .map(|(id, _)| *id);
+                let help = match closest(reference.as_str(), candidates) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("add a {} with this id, or fix the spelling", accepts.noun()),
+                };
+                let problem = Problem::error(
+                    self.path(origin),
+                    reference.pos,
+                    format!("unknown {} id `{reference}` in `{field}`", accepts.noun()),
+                )
+                .with_help(help);
+                self.problems.push(problem);
+            }
+        }
+    }
+
+    fn check_system_references(&mut self) {
+        let inventory = self.inventory;
+        for system in &inventory.systems {
+            let origin = system.origin;
+            for vendor in &system.vendors {
+                self.check_reference(origin, "vendors", vendor, Accepts::Vendors);
+            }
+            for dependency in &system.depends_on {
+                self.check_reference(origin, "depends_on", dependency, Accepts::Systems);
+            }
+            for flow in &system.flows {
+                self.check_reference(origin, "flows.to", &flow.to, Accepts::SystemsOrVendors);
+                if flow.to.value == system.id.value {
+                    self.problems.push(
+                        Problem::warning(
+                            self.path(origin),
+                            flow.to.pos,
+                            format!("`{}` has a data flow to itself", system.id),
+                        )
+                        .with_help("remove the flow; data kept inside one system is not a flow"),
+                    );
+                }
+                if flow.data_classes.is_empty() {
+                    self.problems.push(
+                        Problem::error(
+                            self.path(origin),
+                            flow.to.pos,
+                            "flow carries no data classes",
+                        )
+                        .with_help("list what it carries, such as `data_classes: [ephi]`"),
+                    );
+                }
+            }
+            for sink in &system.logs_to {
+                self.check_reference(origin, "logs_to", sink, Accepts::SystemsOrVendors);
+            }
+            for target in &system.backups_to {
+                self.check_reference(origin, "backups_to", target, Accepts::SystemsOrVendors);
+            }
+            if let Some(wave) = &system.wave
+                && wave.value == 0
+            {
+                self.problems.push(
+                    Problem::error(self.path(origin), wave.pos, "invalid wave `0`")
+                        .with_help("waves count from 1; remove `wave` to let the plan choose"),
+                );
+            }
+            if system.real_patient_data && system.environment == Environment::Production {
+                self.problems.push(
+                    Problem::warning(
+                        self.path(origin),
+                        system.id.pos,
+                        format!(
+                            "`real_patient_data` is set on production system `{}`",
+                            system.id
+                        ),
+                    )
+                    .with_help(
+                        "the flag marks non-production systems holding copies of patient \
+                         records; production systems declare `ephi` in `data_classes` instead",
+                    ),
+                );
+            }
+        }
+    }
+
+    fn check_vendor_references(&mut self) {
+        let inventory = self.inventory;
+        for vendor in &inventory.vendors {
+            let origin = vendor.origin;
+            for subprocessor in &vendor.subprocessors {
+                self.check_reference(origin, "subprocessors", subprocessor, Accepts::Vendors);
+            }
+            if let (Some(signed), Some(expires)) = (&vendor.baa.signed, &vendor.baa.expires)
+                && expires.value < signed.value
+            {
+                self.problems.push(
+                    Problem::error(
+                        self.path(origin),
+                        expires.pos,
+                        format!("BAA expires on {expires}, before it was signed on {signed}"),
+                    )
+                    .with_help("check both dates against the signed document"),
+                );
+            }
+            if !vendor.services.is_empty() {
+                for covered in &vendor.baa.covers {
+                    if vendor
+                        .services
+                        .iter()
+                        .any(|service| service == covered.as_str())
+                    {
+                        continue;
+                    }
+                    let help = match closest(covered, vendor.services.iter().map(String::as_str)) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None => "add it to the vendor's `services`, or fix the spelling".to_owned(),
+                    };
+                    self.problems.push(
+                        Problem::warning(
+                            self.path(origin),
+                            covered.pos,
+                            format!(
+                                "BAA covers `{covered}`, which is not in the vendor's services"
+                            ),
+                        )
+                        .with_help(help),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_services(&mut self) {
+        let inventory = self.inventory;
+        let mut seen: HashMap<(catalog::Provider, String), Origin> = HashMap::new();
+        for service in &inventory.services {
+            let key = (service.provider, service.name.to_lowercase());
+            if let Some(first) = seen.get(&key) {
+                let first_path = self.path(*first);
+                self.problems.push(
+                    Problem::error(
+                        self.path(service.origin),
+                        service.name.pos,
+                        format!(
+                            "duplicate service `{}` for {}",
+                            service.name, service.provider
+                        ),
+                    )
+                    .with_help("keep one entry per provider and service name")
+                    .with_related(first_path, first.pos, "first listed here"),
+                );
+                continue;
+            }
+            seen.insert(key, service.origin);
+        }
+    }
+
+    fn check_controls(&mut self) {
+        let inventory = self.inventory;
+        let rule = catalog::security_rule();
+        let mut seen: HashMap<&str, Pos> = HashMap::new();
+        for control in &inventory.controls {
+            let path = self.path(control.origin);
+            if let Some(first) = seen.get(control.id.as_str()) {
+                self.problems.push(
+                    Problem::error(
+                        path,
+                        control.id.pos,
+                        format!("duplicate control id `{}`", control.id),
+                    )
+                    .with_help("keep one entry per control id")
+                    .with_related(path, *first, "first listed here"),
+                );
+            } else {
+                seen.insert(control.id.as_str(), control.id.pos);
+            }
+            for citation in &control.citations {
+                if rule.get(citation).is_some() {
+                    continue;
+                }
+                let help = match rule.closest(citation) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => "cite a section of 45 CFR 164.308 to 164.316, such as `164.312(b)`"
+                        .to_owned(),
+                };
+                self.problems.push(
+                    Problem::error(
+                        path,
+                        citation.pos,
+                        format!("unknown Security Rule citation `{citation}`"),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! The `hipaa-migrate` command line: parses arguments and dispatches to the library.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use hipaa_migrate::commands::{self, OutputFormat};
+use hipaa_migrate::schema::SchemaKind;
+
+/// Plan, gate and record the migration of ePHI workloads to a HIPAA-eligible cloud.
+#[derive(Debug, Parser)]
+#[command(name = "hipaa-migrate", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Load an inventory, print its counts and every problem; exit 0 when valid, 2 when not.
+    Check {
+        /// Inventory folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Write the JSON Schema of one inventory file kind to stdout, or of all kinds to a folder.
+    Schema {
+        /// File kind to print; omit it with `--out`.
+        #[arg(value_enum, required_unless_present = "out")]
+        kind: Option<SchemaKind>,
+        /// Folder to write `<kind>.schema.json` files for every kind into.
+        #[arg(long, short, conflicts_with = "kind")]
+        out: Option<PathBuf>,
+    },
+    /// Write a commented starter inventory into a new or empty folder.
+    Init {
+        /// Folder to create the inventory in; existing files are never overwritten.
+        dir: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Format {
+    /// Counts and problems with source snippets, for people.
+    Text,
+    /// One JSON document, for scripts.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut stdout = io::stdout().lock();
+    let result = match cli.command {
+        Command::Check { dir, format } => {
+            let format = match format {
+                Format::Text => OutputFormat::Text { color },
+                Format::Json => OutputFormat::Json,
+            };
+            commands::check(&dir, format, &mut stdout)
+        }
+        Command::Schema { kind, out } => match (kind, out) {
+            (_, Some(out)) => commands::schema_to_folder(&out, &mut stdout),
+            (Some(kind), None) => commands::schema_to_writer(kind, &mut stdout),
+            (None, None) => Ok(2),
+        },
+        Command::Init { dir } => commands::init(&dir, &mut stdout),
+    };
+    let _ = stdout.flush();
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
