@@ -39,6 +39,9 @@ pub struct Inventory {
     /// Systems and vendors that failed to decode, kept by id so that references to them are
     /// not reported as unknown as well.
     pub invalid_records: Vec<InvalidRecord>,
+    /// Files that could not be read or parsed at all. While any exist, references to ids
+    /// that are not found are not reported, since the ids may be in those files.
+    pub skipped_files: Vec<PathBuf>,
 }
 
 /// The id of a system or vendor entry that failed to decode.
@@ -102,7 +105,10 @@ pub fn load(dir: &Path) -> Loaded {
     for (file, result) in found.into_iter().zip(read) {
         match result {
             Ok(text) => parse_file(&mut loaded, file.role, &file.path, &text),
-            Err(problem) => loaded.problems.push(*problem),
+            Err(problem) => {
+                loaded.inventory.skipped_files.push(file.path);
+                loaded.problems.push(*problem);
+            }
         }
     }
     resolve::resolve(&loaded.inventory, &mut loaded.problems);
@@ -138,11 +144,8 @@ fn parse_file(loaded: &mut Loaded, role: FileRole, path: &Path, text: &str) {
     let root = match yaml::parse(&text) {
         Ok(root) => root,
         Err(error) => {
-            let mut problem = Problem::error(path, error.pos, error.message);
-            if problem.message.contains("duplicate") {
-                problem = problem.with_help("remove or rename one of the two keys");
-            }
-            problems.push(problem);
+            problems.push(syntax_problem(path, error));
+            loaded.inventory.skipped_files.push(path.to_path_buf());
             return;
         }
     };
@@ -215,6 +218,23 @@ fn parse_file(loaded: &mut Loaded, role: FileRole, path: &Path, text: &str) {
             }
         }
     }
+}
+
+/// Turns a parser error into a problem, rewording the parser's messages that name its own
+/// configuration.
+fn syntax_problem(path: &Path, error: yaml::SyntaxError) -> Problem {
+    if let Some(rest) = error.message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return Problem::error(path, error.pos, format!("duplicate key `{key}`"))
+            .with_help("each key appears once per entry; remove one of the two");
+    }
+    if error.message.contains("tab") {
+        return Problem::error(path, error.pos, error.message);
+    }
+    Problem::error(path, error.pos, format!("invalid YAML: {}", error.message)).with_help(
+        "check this line and the one before it for an unclosed bracket or quote, or a \
+         misaligned indent",
+    )
 }
 
 /// Decodes a single mapping, recording a problem for each invalid field.

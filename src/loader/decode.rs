@@ -104,6 +104,30 @@ impl de::Error for DecodeError {
         }
     }
 
+    fn invalid_type(unexpected: de::Unexpected<'_>, expected: &dyn de::Expected) -> Self {
+        DecodeError {
+            message: format!(
+                "expected {}, found {unexpected}",
+                describe_expected(expected)
+            ),
+            help: None,
+            pos: None,
+            field: None,
+        }
+    }
+
+    fn invalid_value(unexpected: de::Unexpected<'_>, expected: &dyn de::Expected) -> Self {
+        DecodeError {
+            message: format!(
+                "invalid value {unexpected}, expected {}",
+                describe_expected(expected)
+            ),
+            help: None,
+            pos: None,
+            field: None,
+        }
+    }
+
     fn missing_field(field: &'static str) -> Self {
         DecodeError {
             message: format!("missing field `{field}`"),
@@ -111,6 +135,20 @@ impl de::Error for DecodeError {
             pos: None,
             field: None,
         }
+    }
+}
+
+/// Describes what serde expected in words a YAML author uses; serde names Rust types.
+fn describe_expected(expected: &dyn de::Expected) -> String {
+    let text = expected.to_string();
+    match text.as_str() {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number of 0 or more".to_owned(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".to_owned(),
+        "f32" | "f64" => "a number".to_owned(),
+        "a string" | "a borrowed string" => "text".to_owned(),
+        "a sequence" => "a list".to_owned(),
+        _ if text.starts_with("struct ") => "a mapping of fields".to_owned(),
+        _ => text,
     }
 }
 

@@ -200,6 +200,7 @@ impl<'a> Resolver<'a> {
                 .with_related(entry_path, entry.pos, "defined here");
                 self.problems.push(problem);
             }
+            None if !self.inventory.skipped_files.is_empty() => {}
             None => {
                 let candidates = self
                     .ids
