@@ -112,6 +112,12 @@ fn write_check_text(
 ) -> Result<()> {
     let inventory = &loaded.inventory;
     writeln!(out, "Inventory: {}", inventory.root.display())?;
+    if counts.files == 0 {
+        for problem in &loaded.problems {
+            writeln!(out, "{problem}")?;
+        }
+        return write_summary(counts, out);
+    }
     if let Some(project) = &inventory.project {
         writeln!(
             out,
@@ -128,14 +134,28 @@ fn write_check_text(
         count_of(counts.controls, "control"),
         count_of(counts.files, "file"),
     )?;
+    if inventory.rejected_entries > 0 {
+        writeln!(
+            out,
+            "           {} left out because of the errors below",
+            count_of(inventory.rejected_entries, "entry")
+        )?;
+    }
     if !loaded.problems.is_empty() {
         writeln!(out)?;
         let renderer = Renderer::new(&inventory.files, color);
-        for problem in &loaded.problems {
+        for (index, problem) in loaded.problems.iter().enumerate() {
+            if index > 0 {
+                writeln!(out)?;
+            }
             write!(out, "{}", renderer.render(problem))?;
         }
     }
     writeln!(out)?;
+    write_summary(counts, out)
+}
+
+fn write_summary(counts: Counts, out: &mut dyn Write) -> Result<()> {
     let verdict = if counts.errors == 0 {
         "valid"
     } else {
@@ -208,11 +228,9 @@ pub fn init(dir: &Path, out: &mut dyn Write) -> Result<u8> {
             Ok(EXIT_OK)
         }
         scaffold::InitOutcome::Exists(paths) => {
+            eprintln!("error: nothing was written, because these files already exist:");
             for path in &paths {
-                eprintln!(
-                    "error: {} already exists; nothing was written",
-                    path.display()
-                );
+                eprintln!("  {}", path.display());
             }
             eprintln!("help: choose a new folder, or move the existing files away first");
             Ok(EXIT_INVALID)

@@ -167,7 +167,9 @@ impl<'a> Renderer<'a> {
         } else {
             GraphicalTheme::unicode_nocolor()
         };
-        let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(100)
+            .with_show_related_as_nested(true);
         Renderer { sources, handler }
     }
 

@@ -10,3 +10,4 @@ pub mod loader;
 pub mod model;
 pub mod scaffold;
 pub mod schema;
+pub mod synthetic;

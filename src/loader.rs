@@ -39,6 +39,8 @@ pub struct Inventory {
     /// Systems and vendors that failed to decode, kept by id so that references to them are
     /// not reported as unknown as well.
     pub invalid_records: Vec<InvalidRecord>,
+    /// Entries of any list file that failed to decode and are left out of the lists above.
+    pub rejected_entries: usize,
     /// Files that could not be read or parsed at all. While any exist, references to ids
     /// that are not found are not reported, since the ids may be in those files.
     pub skipped_files: Vec<PathBuf>,
@@ -62,6 +64,8 @@ pub enum RecordKind {
     System,
     /// An entry of `vendors.yaml` or `vendors/`.
     Vendor,
+    /// An entry of `services.yaml` or `controls.yaml`, which no record refers to by id.
+    Other,
 }
 
 impl Inventory {
@@ -169,53 +173,31 @@ fn parse_file(loaded: &mut Loaded, role: FileRole, path: &Path, text: &str) {
         }
         FileRole::Systems => {
             let list = decode_list::<System>(path, root.as_ref(), "systems", problems);
-            for (mut system, pos) in list.records {
-                system.origin = Origin { file, pos };
-                inventory.systems.push(system);
-            }
+            inventory.add_invalid(RecordKind::System, file, &list);
             inventory
-                .invalid_records
-                .extend(list.invalid_ids.into_iter().map(|id| {
-                    let origin = Origin { file, pos: id.pos };
-                    InvalidRecord {
-                        kind: RecordKind::System,
-                        id,
-                        origin,
-                    }
-                }));
+                .systems
+                .extend(list.with_origins(file, |system, origin| system.origin = origin));
         }
         FileRole::Vendors => {
             let list = decode_list::<Vendor>(path, root.as_ref(), "vendors", problems);
-            for (mut vendor, pos) in list.records {
-                vendor.origin = Origin { file, pos };
-                inventory.vendors.push(vendor);
-            }
+            inventory.add_invalid(RecordKind::Vendor, file, &list);
             inventory
-                .invalid_records
-                .extend(list.invalid_ids.into_iter().map(|id| {
-                    let origin = Origin { file, pos: id.pos };
-                    InvalidRecord {
-                        kind: RecordKind::Vendor,
-                        id,
-                        origin,
-                    }
-                }));
+                .vendors
+                .extend(list.with_origins(file, |vendor, origin| vendor.origin = origin));
         }
         FileRole::Services => {
-            for (mut service, pos) in
-                decode_list::<ServiceEntry>(path, root.as_ref(), "services", problems).records
-            {
-                service.origin = Origin { file, pos };
-                inventory.services.push(service);
-            }
+            let list = decode_list::<ServiceEntry>(path, root.as_ref(), "services", problems);
+            inventory.add_invalid(RecordKind::Other, file, &list);
+            inventory
+                .services
+                .extend(list.with_origins(file, |entry, origin| entry.origin = origin));
         }
         FileRole::Controls => {
-            for (mut control, pos) in
-                decode_list::<ControlEntry>(path, root.as_ref(), "controls", problems).records
-            {
-                control.origin = Origin { file, pos };
-                inventory.controls.push(control);
-            }
+            let list = decode_list::<ControlEntry>(path, root.as_ref(), "controls", problems);
+            inventory.add_invalid(RecordKind::Other, file, &list);
+            inventory
+                .controls
+                .extend(list.with_origins(file, |entry, origin| entry.origin = origin));
         }
     }
 }
@@ -227,6 +209,27 @@ fn syntax_problem(path: &Path, error: yaml::SyntaxError) -> Problem {
         let key = rest.split(',').next().unwrap_or(rest).trim();
         return Problem::error(path, error.pos, format!("duplicate key `{key}`"))
             .with_help("each key appears once per entry; remove one of the two");
+    }
+    if error.message.starts_with("budget breached") {
+        return Problem::error(
+            path,
+            error.pos,
+            format!(
+                "file exceeds the parser's safety limits ({})",
+                error.message
+            ),
+        )
+        .with_help(
+            "nest less than 32 levels deep and expand aliases less; an inventory this shape is \
+             more likely a mistake or an attack than a real estate",
+        );
+    }
+    if error.message.contains("unknown anchor") {
+        return Problem::error(path, error.pos, format!("invalid YAML: {}", error.message))
+            .with_help(
+                "fix the alias's spelling, or define the anchor (`&name`) above this line; \
+                 anchors apply within one file only",
+            );
     }
     if error.message.contains("tab") {
         return Problem::error(path, error.pos, error.message);
@@ -309,6 +312,34 @@ struct DecodedList<T> {
     records: Vec<(T, yaml::Pos)>,
     /// The `id` of each entry that did not decode, where it has one.
     invalid_ids: Vec<Located<String>>,
+    /// Number of entries left out because they did not decode.
+    rejected: usize,
+}
+
+impl<T> DecodedList<T> {
+    /// Returns the records with their origin set through `set`.
+    fn with_origins(self, file: FileId, set: impl Fn(&mut T, Origin)) -> impl Iterator<Item = T> {
+        self.records.into_iter().map(move |(mut record, pos)| {
+            set(&mut record, Origin { file, pos });
+            record
+        })
+    }
+}
+
+impl Inventory {
+    /// Records the entries of a list file that failed to decode.
+    fn add_invalid<T>(&mut self, kind: RecordKind, file: FileId, list: &DecodedList<T>) {
+        self.rejected_entries += list.rejected;
+        if kind == RecordKind::Other {
+            return;
+        }
+        self.invalid_records
+            .extend(list.invalid_ids.iter().map(|id| InvalidRecord {
+                kind,
+                id: id.clone(),
+                origin: Origin { file, pos: id.pos },
+            }));
+    }
 }
 
 /// Decodes a list of records, keeping the valid ones and recording a problem for each other.
@@ -321,6 +352,7 @@ fn decode_list<T: DeserializeOwned>(
     let mut list = DecodedList {
         records: Vec::new(),
         invalid_ids: Vec::new(),
+        rejected: 0,
     };
     let Some(root) = root else {
         problems.push(Problem::file_warning(
@@ -357,11 +389,14 @@ fn decode_list<T: DeserializeOwned>(
                 )
                 .with_help("write each entry as `- id: ...` followed by its fields"),
             );
+            list.rejected += 1;
             continue;
         }
-        match decode_record::<T>(path, item, problems) {
-            Some(record) => list.records.push((record, item.pos)),
-            None => list.invalid_ids.extend(raw_id(item)),
+        if let Some(record) = decode_record::<T>(path, item, problems) {
+            list.records.push((record, item.pos));
+        } else {
+            list.rejected += 1;
+            list.invalid_ids.extend(raw_id(item));
         }
     }
     list

@@ -30,7 +30,7 @@ enum Command {
     /// Write the JSON Schema of one inventory file kind to stdout, or of all kinds to a folder.
     Schema {
         /// File kind to print; omit it with `--out`.
-        #[arg(value_enum, required_unless_present = "out")]
+        #[arg(value_enum)]
         kind: Option<SchemaKind>,
         /// Folder to write `<kind>.schema.json` files for every kind into.
         #[arg(long, short, conflicts_with = "kind")]
@@ -51,9 +51,17 @@ enum Format {
     Json,
 }
 
+/// Returns whether output stopped because the reader went away, as with `| head`; that is no
+/// failure of the command.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<io::Error>()
+        .is_some_and(|error| error.kind() == io::ErrorKind::BrokenPipe)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut stdout = io::stdout().lock();
     let result = match cli.command {
         Command::Check { dir, format } => {
@@ -66,16 +74,23 @@ fn main() -> ExitCode {
         Command::Schema { kind, out } => match (kind, out) {
             (_, Some(out)) => commands::schema_to_folder(&out, &mut stdout),
             (Some(kind), None) => commands::schema_to_writer(kind, &mut stdout),
-            (None, None) => Ok(2),
+            (None, None) => {
+                eprintln!(
+                    "error: name a file kind to print (project, systems, vendors, services, \
+                     controls), or pass --out DIR to write them all"
+                );
+                Ok(commands::EXIT_INVALID)
+            }
         },
         Command::Init { dir } => commands::init(&dir, &mut stdout),
     };
     let _ = stdout.flush();
     match result {
         Ok(code) => ExitCode::from(code),
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
-            ExitCode::from(2)
+            ExitCode::from(commands::EXIT_INVALID)
         }
     }
 }

@@ -102,6 +102,7 @@ impl<'a> Resolver<'a> {
             let kind = match invalid.kind {
                 RecordKind::System => IdKind::System,
                 RecordKind::Vendor => IdKind::Vendor,
+                RecordKind::Other => continue,
             };
             self.index_id(kind, &invalid.id, invalid.origin);
         }

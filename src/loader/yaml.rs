@@ -151,20 +151,28 @@ fn find_tab_indentation(text: &str) -> Option<Pos> {
 /// Sets the parser options every inventory file is read with.
 ///
 /// The budget allows inventories of several hundred thousand records in one file while still
-/// stopping alias bombs and pathological nesting.
+/// stopping alias bombs and pathological nesting. Inventories nest about five levels deep
+/// (list, record, `flows`, flow, `data_classes`); the depth limit of 32 leaves room for that
+/// while keeping recursion within a 2 MiB thread stack even in unoptimised builds, where each
+/// level takes about 35 KiB.
 fn options() -> Options {
     let mut budget = Budget::default();
     budget.max_events = 80_000_000;
     budget.max_nodes = 40_000_000;
     budget.max_total_scalar_bytes = 1 << 30;
     budget.max_reader_input_bytes = Some(1 << 30);
-    budget.max_depth = 64;
+    budget.max_depth = 32;
+    // Inventories legitimately merge one `&defaults` anchor into thousands of records, so the
+    // alias-to-anchor ratio heuristic is off; alias bombs are stopped by the replay limit.
+    budget.enforce_alias_anchor_ratio = false;
+    budget.max_aliases = 1_000_000;
 
     let mut options = Options::default();
     options.budget = Some(budget);
     options.strict_booleans = true;
     options.duplicate_keys = DuplicateKeyPolicy::Error;
     options.merge_keys = MergeKeyPolicy::Merge;
+    options.alias_limits.max_total_replayed_events = 4_000_000;
     options
 }
 
