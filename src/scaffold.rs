@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::schema::{self, SchemaKind};
+
 /// Starter files, embedded from `templates/init/`.
 pub const STARTER_FILES: [(&str, &str); 5] = [
     (
@@ -39,7 +41,23 @@ pub enum InitOutcome {
     Exists(Vec<PathBuf>),
 }
 
-/// Writes the starter inventory into `dir`, creating the folder when needed.
+/// Returns every file `init` writes, relative to the inventory folder, with its contents: the
+/// starter YAML files and, under `schemas/`, the JSON Schemas their first lines point at.
+pub fn starter_contents() -> Vec<(PathBuf, String)> {
+    let mut files: Vec<(PathBuf, String)> = STARTER_FILES
+        .iter()
+        .map(|(name, text)| (PathBuf::from(name), (*text).to_owned()))
+        .collect();
+    for kind in SchemaKind::ALL {
+        files.push((
+            Path::new("schemas").join(kind.file_name()),
+            schema::render(kind),
+        ));
+    }
+    files
+}
+
+/// Writes the starter inventory into `dir`, creating folders when needed.
 ///
 /// Nothing is written when any starter file exists already, and a file that appears while
 /// writing is not overwritten either.
@@ -47,7 +65,8 @@ pub enum InitOutcome {
 /// # Errors
 /// Fails when the folder cannot be created or a file cannot be written.
 pub fn init(dir: &Path) -> Result<InitOutcome> {
-    let existing: Vec<PathBuf> = STARTER_FILES
+    let files = starter_contents();
+    let existing: Vec<PathBuf> = files
         .iter()
         .map(|(name, _)| dir.join(name))
         .filter(|path| path.exists())
@@ -55,9 +74,11 @@ pub fn init(dir: &Path) -> Result<InitOutcome> {
     if !existing.is_empty() {
         return Ok(InitOutcome::Exists(existing));
     }
-    fs::create_dir_all(dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
+    let schemas = dir.join("schemas");
+    fs::create_dir_all(&schemas)
+        .with_context(|| format!("cannot create folder {}", schemas.display()))?;
     let mut written = Vec::new();
-    for (name, text) in STARTER_FILES {
+    for (name, text) in &files {
         let path = dir.join(name);
         match write_new(&path, text.as_bytes()) {
             Ok(()) => written.push(path),

@@ -194,16 +194,36 @@ fn copy_case(case: &str) -> TempDir {
     scratch
 }
 
-/// Reads every file of a folder into a map from file name to contents.
+/// Reads every file under a folder into a map from relative path to contents.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fs::read_dir(dir)
-        .expect("read folder")
-        .map(|entry| {
-            let entry = entry.expect("read folder entry");
-            let name = entry.file_name().to_string_lossy().into_owned();
-            (name, fs::read(entry.path()).expect("read file"))
-        })
-        .collect()
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in fs::read_dir(&folder).expect("read folder") {
+            let path = entry.expect("read folder entry").path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let name = path.strip_prefix(dir).expect("path under folder");
+            let name = name.to_string_lossy().into_owned();
+            files.insert(name, fs::read(&path).expect("read file"));
+        }
+    }
+    files
+}
+
+/// Every file `init` writes: the starter YAML files and their JSON Schemas.
+fn init_files() -> Vec<String> {
+    let mut names: Vec<String> = STARTER_FILES
+        .iter()
+        .map(|name| (*name).to_owned())
+        .collect();
+    for kind in ["project", "systems", "vendors", "services", "controls"] {
+        names.push(format!("schemas/{kind}.schema.json"));
+    }
+    names.sort_unstable();
+    names
 }
 
 /// Resolves a local `$ref` such as `#/$defs/System` against the schema root.
@@ -695,10 +715,8 @@ fn init_writes_valid_starter() {
     let init = run(scratch.path(), &["init", target_text], EXIT_OK);
 
     let written = snapshot(&target);
-    let mut expected_names = STARTER_FILES.to_vec();
-    expected_names.sort_unstable();
-    let names: Vec<&str> = written.keys().map(String::as_str).collect();
-    assert_eq!(names, expected_names, "{}", init.report());
+    let names: Vec<String> = written.keys().cloned().collect();
+    assert_eq!(names, init_files(), "{}", init.report());
     for name in STARTER_FILES {
         init.assert_stdout_line(&format!("wrote {}", target.join(name).display()));
         let template =
@@ -777,10 +795,10 @@ fn init_beside_unrelated_file() {
     let init = run(scratch.path(), &["init", target_text], EXIT_OK);
 
     let written = snapshot(scratch.path());
-    let mut expected_names = STARTER_FILES.to_vec();
-    expected_names.push("notes.txt");
+    let mut expected_names = init_files();
+    expected_names.push("notes.txt".to_owned());
     expected_names.sort_unstable();
-    let names: Vec<&str> = written.keys().map(String::as_str).collect();
+    let names: Vec<String> = written.keys().cloned().collect();
     assert_eq!(names, expected_names, "{}", init.report());
     assert_eq!(
         written["notes.txt"],
