@@ -3,6 +3,7 @@
 //! The library holds everything but the terminal: the inventory model and loader, the built-in
 //! catalogs and the diagnostics. The `hipaa-migrate` binary parses the command line and calls it.
 
+pub mod analysis;
 pub mod catalog;
 pub mod commands;
 pub mod diagnostic;

@@ -311,6 +311,9 @@ pub struct ControlEntry {
     /// Days after which a validation expires and must be repeated.
     #[serde(default)]
     pub review_interval_days: Option<u32>,
+    /// Takes the expiry interval from `project.yaml` instead of `review_interval_days`.
+    #[serde(default)]
+    pub review_interval: Option<IntervalKind>,
     /// Where this record was written.
     #[serde(skip)]
     #[schemars(skip)]
@@ -360,6 +363,16 @@ impl Phase {
             Phase::MigrateProductionEphi => "Migrate production ePHI and monitor",
         }
     }
+}
+
+/// Recurring checks whose interval `project.yaml` sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IntervalKind {
+    /// `review_intervals.restore_test_days`.
+    RestoreTest,
+    /// `review_intervals.access_review_days`.
+    AccessReview,
 }
 
 /// Which objects a control expands to, one checklist item each.

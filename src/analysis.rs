@@ -1,0 +1,65 @@
+//! Analysis of a loaded inventory: the graph, the ePHI boundary, findings, waves and gates.
+//!
+//! Everything here is computed from the inventory and a date, with no terminal code, so the
+//! TUI, the exports and `check` in CI show the same results.
+
+pub mod boundary;
+pub mod dependencies;
+pub mod finding;
+pub mod graph;
+mod rules;
+pub mod waves;
+
+use serde::Serialize;
+
+use crate::loader::Inventory;
+use crate::model::CivilDate;
+
+pub use boundary::Boundary;
+pub use dependencies::DependencyGraph;
+pub use finding::{Finding, FindingSeverity, ObjectKind, ObjectRef};
+pub use graph::InventoryGraph;
+pub use waves::{Wave, WavePlan};
+
+/// Everything the analysis derives from one inventory on one date.
+#[derive(Debug, Serialize)]
+pub struct Analysis {
+    /// The date the analysis treats as today.
+    pub as_of: CivilDate,
+    /// Systems, vendors and services inside the ePHI boundary.
+    #[serde(skip)]
+    pub boundary: Boundary,
+    /// Findings, ordered by severity, phase and rule.
+    pub findings: Vec<Finding>,
+    /// Migration waves of phases 3 and 5.
+    pub waves: WavePlan,
+}
+
+/// Analyses a valid inventory as of `today`.
+///
+/// References that do not resolve are skipped, so an inventory with load errors still
+/// analyses, but its findings may be incomplete.
+pub fn analyse(inventory: &Inventory, today: CivilDate) -> Analysis {
+    let graph = InventoryGraph::build(inventory);
+    let boundary = Boundary::compute(inventory, &graph);
+    let dependencies = DependencyGraph::build(inventory);
+    let context = rules::Context {
+        inventory,
+        graph: &graph,
+        dependencies: &dependencies,
+        boundary: &boundary,
+        today,
+    };
+    let mut findings = rules::run_all(&context);
+    let (waves, wave_findings) = waves::plan(inventory, &graph, &dependencies, &boundary);
+    findings.extend(wave_findings);
+    findings.sort_by(|a, b| {
+        (a.severity, a.phase, a.rule, &a.objects).cmp(&(b.severity, b.phase, b.rule, &b.objects))
+    });
+    Analysis {
+        as_of: today,
+        boundary,
+        findings,
+        waves,
+    }
+}

@@ -1,0 +1,100 @@
+//! The system dependency graph: one node per system, an edge from each system to each system
+//! it depends on. Cycles and migration waves are computed on it.
+
+use std::collections::HashMap;
+
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::loader::Inventory;
+
+/// Systems as nodes, indexed like `Inventory::systems`; an edge points at a dependency.
+#[derive(Debug)]
+pub struct DependencyGraph {
+    /// The graph; node `i` is system `i`.
+    pub graph: DiGraph<(), ()>,
+}
+
+impl DependencyGraph {
+    /// Builds the graph, skipping references to systems that do not exist.
+    pub fn build(inventory: &Inventory) -> Self {
+        let systems = &inventory.systems;
+        let mut graph = DiGraph::with_capacity(systems.len(), systems.len() * 2);
+        for _ in systems {
+            graph.add_node(());
+        }
+        let index: HashMap<&str, usize> =
+            systems.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+        for (from, system) in systems.iter().enumerate() {
+            for dependency in &system.depends_on {
+                if let Some(&to) = index.get(dependency.as_str()) {
+                    graph.add_edge(NodeIndex::new(from), NodeIndex::new(to), ());
+                }
+            }
+        }
+        DependencyGraph { graph }
+    }
+
+    /// Returns the strongly connected components in dependency order: every component comes
+    /// after all the components it depends on. Members are system indexes, sorted.
+    pub fn components(&self) -> Vec<Vec<usize>> {
+        // Tarjan's algorithm yields components in reverse topological order of the edges,
+        // and edges point at dependencies, so dependencies come first.
+        tarjan_scc(&self.graph)
+            .into_iter()
+            .map(|component| {
+                let mut members: Vec<usize> = component.iter().map(|n| n.index()).collect();
+                members.sort_unstable();
+                members
+            })
+            .collect()
+    }
+
+    /// Returns the components that are cycles: more than one system, or one that depends on
+    /// itself.
+    pub fn cycles(&self) -> Vec<Vec<usize>> {
+        let mut cycles: Vec<Vec<usize>> = self
+            .components()
+            .into_iter()
+            .filter(|component| {
+                component.len() > 1 || {
+                    let node = NodeIndex::new(component[0]);
+                    self.graph.contains_edge(node, node)
+                }
+            })
+            .collect();
+        cycles.sort();
+        cycles
+    }
+
+    /// Returns one cycle through a strongly connected component, as system indexes with the
+    /// first repeated at the end.
+    pub fn cycle_path(&self, component: &[usize]) -> Vec<usize> {
+        let Some(&start) = component.first() else {
+            return Vec::new();
+        };
+        let mut path = vec![start];
+        let mut position: HashMap<usize, usize> = HashMap::from([(start, 0)]);
+        let mut current = start;
+        loop {
+            let mut successors: Vec<usize> = self
+                .graph
+                .neighbors(NodeIndex::new(current))
+                .map(NodeIndex::index)
+                .filter(|next| component.binary_search(next).is_ok())
+                .collect();
+            successors.sort_unstable();
+            let Some(&next) = successors.first() else {
+                return path;
+            };
+            if let Some(&seen) = position.get(&next) {
+                let mut cycle = path[seen..].to_vec();
+                cycle.push(next);
+                return cycle;
+            }
+            position.insert(next, path.len());
+            path.push(next);
+            current = next;
+        }
+    }
+}
