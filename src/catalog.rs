@@ -365,9 +365,12 @@ impl EligibilityList {
         if normalized.is_empty() {
             return None;
         }
+        // Most names start with the provider's brand ("Amazon", "AWS", "Google"), which would
+        // make any two names look alike, so the brand is left out of the comparison.
+        let word = without_brand(&normalized);
         let mut best: Option<(usize, f64)> = None;
         for (key, position) in &self.suggestion_keys {
-            let score = strsim::jaro_winkler(&normalized, key);
+            let score = strsim::jaro_winkler(word, without_brand(key));
             if best.is_none_or(|(_, best_score)| score > best_score) {
                 best = Some((*position, score));
             }
@@ -459,6 +462,15 @@ fn parse_eligibility_lists(text: &str) -> Result<Vec<EligibilityList>, String> {
 }
 
 /// Reduces a service name to the form used as an index key: lowercase, single spaces.
+/// Drops a leading provider brand from a normalized service name.
+fn without_brand(name: &str) -> &str {
+    let mut rest = name;
+    for brand in ["amazon ", "aws ", "google cloud ", "google ", "cloud "] {
+        rest = rest.strip_prefix(brand).unwrap_or(rest);
+    }
+    rest
+}
+
 fn normalize_name(name: &str) -> String {
     name.split_whitespace()
         .collect::<Vec<_>>()

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use hipaa_migrate::commands::{self, OutputFormat};
+use hipaa_migrate::commands::{self, CheckOptions, OutputFormat};
+use hipaa_migrate::model::CivilDate;
 use hipaa_migrate::schema::SchemaKind;
 
 /// Plan, gate and record the migration of ePHI workloads to a HIPAA-eligible cloud.
@@ -18,7 +19,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Load an inventory, print its counts and every problem; exit 0 when valid, 2 when not.
+    /// Load and analyse an inventory; exit 0 with no blocker, 1 with blockers, 2 when invalid.
     Check {
         /// Inventory folder.
         #[arg(default_value = ".")]
@@ -26,6 +27,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Date to treat as today, YYYY-MM-DD; defaults to the local date.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        as_of: Option<CivilDate>,
     },
     /// Write the JSON Schema of one inventory file kind to stdout, or of all kinds to a folder.
     Schema {
@@ -51,6 +55,15 @@ enum Format {
     Json,
 }
 
+/// Returns the local calendar date; dates in an inventory carry no time zone.
+fn today() -> CivilDate {
+    CivilDate(jiff::ZonedDateTime::now().date())
+}
+
+fn parse_date(text: &str) -> Result<CivilDate, String> {
+    CivilDate::parse(text)
+}
+
 /// Returns whether output stopped because the reader went away, as with `| head`; that is no
 /// failure of the command.
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
@@ -64,12 +77,13 @@ fn main() -> ExitCode {
     let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut stdout = io::stdout().lock();
     let result = match cli.command {
-        Command::Check { dir, format } => {
+        Command::Check { dir, format, as_of } => {
             let format = match format {
                 Format::Text => OutputFormat::Text { color },
                 Format::Json => OutputFormat::Json,
             };
-            commands::check(&dir, format, &mut stdout)
+            let as_of = as_of.unwrap_or_else(today);
+            commands::check(&dir, CheckOptions { format, as_of }, &mut stdout)
         }
         Command::Schema { kind, out } => match (kind, out) {
             (_, Some(out)) => commands::schema_to_folder(&out, &mut stdout),

@@ -23,8 +23,11 @@ impl DependencyGraph {
         for _ in systems {
             graph.add_node(());
         }
-        let index: HashMap<&str, usize> =
-            systems.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+        let index: HashMap<&str, usize> = systems
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
         for (from, system) in systems.iter().enumerate() {
             for dependency in &system.depends_on {
                 if let Some(&to) = index.get(dependency.as_str()) {

@@ -16,19 +16,24 @@ const SUBCONTRACTOR_CITATIONS: [&str; 3] = ["164.308(b)(1)", "164.314(a)(1)", "1
 /// Returns whether the vendor's BAA is signed and in force today.
 pub fn baa_in_force(context: &Context<'_>, vendor: &Vendor) -> bool {
     vendor.baa.status == BaaStatus::Signed
-        && vendor.baa.expires.as_ref().is_none_or(|expires| context.today <= expires.value)
+        && vendor
+            .baa
+            .expires
+            .as_ref()
+            .is_none_or(|expires| context.today <= expires.value)
 }
 
 pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
-    let warning_days = i64::from(context.intervals().baa_expiry_warning_days);
     for (index, vendor) in context.inventory.vendors.iter().enumerate() {
         if !context.vendor_in_boundary(index) {
             continue;
         }
         let node = context.graph.vendors[index];
         let path = context.reach_path(node);
-        let via_subprocessor =
-            context.boundary.reached_by(node).is_some_and(|reach| reach.edge == Edge::Subprocessor);
+        let via_subprocessor = context
+            .boundary
+            .reached_by(node)
+            .is_some_and(|reach| reach.edge == Edge::Subprocessor);
         let mut objects = vec![context.vendor_ref(vendor)];
         objects.extend(affected_systems(context, index));
 
@@ -47,7 +52,8 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                     remediation: format!(
                         "confirm that `{}`'s business associate has a subcontractor BAA with \
                          `{}`, record it here, or stop the data reaching it",
-                        path.get(path.len().saturating_sub(2)).map_or("", String::as_str),
+                        path.get(path.len().saturating_sub(2))
+                            .map_or("", String::as_str),
                         vendor.id
                     ),
                     citations: SUBCONTRACTOR_CITATIONS.to_vec(),
@@ -98,42 +104,53 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
             }
         }
 
-        if let Some(expires) = &vendor.baa.expires {
-            let days_left = -context.days_since(expires.value);
-            if days_left < 0 {
-                findings.push(Finding {
-                    rule: "baa-expired",
-                    severity: FindingSeverity::Blocker,
-                    objects: objects.clone(),
-                    message: format!(
-                        "`{}`'s BAA expired on {expires}, {} days ago, and it still handles ePHI",
-                        vendor.id, -days_left
-                    ),
-                    remediation: "renew the BAA and record the new dates, or stop sending ePHI \
-                                  to the vendor"
-                        .to_owned(),
-                    citations: BAA_CITATIONS.to_vec(),
-                    phase: Phase::MapPhiAndVendors,
-                    path: path.clone(),
-                });
-            } else if days_left <= warning_days {
-                findings.push(Finding {
-                    rule: "baa-expiring",
-                    severity: FindingSeverity::Warning,
-                    objects: objects.clone(),
-                    message: format!(
-                        "`{}`'s BAA expires on {expires}, in {days_left} days",
-                        vendor.id
-                    ),
-                    remediation: "start the renewal now so the agreement does not lapse"
-                        .to_owned(),
-                    citations: BAA_CITATIONS.to_vec(),
-                    phase: Phase::MapPhiAndVendors,
-                    path: Vec::new(),
-                });
-            }
-        }
+        expiry(context, vendor, &objects, &path, findings);
         coverage(context, index, vendor, findings);
+    }
+}
+
+/// Reports a signed BAA that has expired or expires within the warning window.
+fn expiry(
+    context: &Context<'_>,
+    vendor: &Vendor,
+    objects: &[crate::analysis::ObjectRef],
+    path: &[String],
+    findings: &mut Vec<Finding>,
+) {
+    let warning_days = i64::from(context.intervals().baa_expiry_warning_days);
+    if let Some(expires) = &vendor.baa.expires {
+        let days_left = -context.days_since(expires.value);
+        if days_left < 0 {
+            findings.push(Finding {
+                rule: "baa-expired",
+                severity: FindingSeverity::Blocker,
+                objects: objects.to_vec(),
+                message: format!(
+                    "`{}`'s BAA expired on {expires}, {} days ago, and it still handles ePHI",
+                    vendor.id, -days_left
+                ),
+                remediation: "renew the BAA and record the new dates, or stop sending ePHI \
+                              to the vendor"
+                    .to_owned(),
+                citations: BAA_CITATIONS.to_vec(),
+                phase: Phase::MapPhiAndVendors,
+                path: path.to_vec(),
+            });
+        } else if days_left <= warning_days {
+            findings.push(Finding {
+                rule: "baa-expiring",
+                severity: FindingSeverity::Warning,
+                objects: objects.to_vec(),
+                message: format!(
+                    "`{}`'s BAA expires on {expires}, in {days_left} days",
+                    vendor.id
+                ),
+                remediation: "start the renewal now so the agreement does not lapse".to_owned(),
+                citations: BAA_CITATIONS.to_vec(),
+                phase: Phase::MapPhiAndVendors,
+                path: Vec::new(),
+            });
+        }
     }
 }
 
@@ -163,12 +180,20 @@ fn coverage(context: &Context<'_>, index: usize, vendor: &Vendor, findings: &mut
         return;
     }
     let covered = |service: &str| {
-        vendor.baa.covers.iter().any(|c| c.value.eq_ignore_ascii_case(service))
+        vendor
+            .baa
+            .covers
+            .iter()
+            .any(|c| c.value.eq_ignore_ascii_case(service))
     };
     let mut uncovered: Vec<(String, Vec<usize>)> = Vec::new();
     if vendor.kind == VendorKind::CloudProvider {
         let node = context.graph.vendors[index];
-        for edge in context.graph.graph.edges_directed(node, Direction::Incoming) {
+        for edge in context
+            .graph
+            .graph
+            .edges_directed(node, Direction::Incoming)
+        {
             let Node::System(system_index) = context.graph.node(edge.source()) else {
                 continue;
             };
@@ -179,7 +204,10 @@ fn coverage(context: &Context<'_>, index: usize, vendor: &Vendor, findings: &mut
                 if covered(service) {
                     continue;
                 }
-                match uncovered.iter_mut().find(|(name, _)| name == &service.value) {
+                match uncovered
+                    .iter_mut()
+                    .find(|(name, _)| name == &service.value)
+                {
                     Some((_, systems)) => systems.push(system_index),
                     None => uncovered.push((service.value.clone(), vec![system_index])),
                 }
@@ -192,21 +220,45 @@ fn coverage(context: &Context<'_>, index: usize, vendor: &Vendor, findings: &mut
             }
         }
     }
+    // A cloud provider's uncovered service is known to carry ePHI, because an ePHI system
+    // runs on it. Another vendor's services are not linked to systems, so an uncovered one
+    // may be unused for ePHI and is only a warning.
+    let known_use = vendor.kind == VendorKind::CloudProvider;
     for (service, systems) in uncovered {
         let mut objects = vec![context.vendor_ref(vendor)];
-        objects.extend(systems.iter().map(|&i| context.system_ref(&context.inventory.systems[i])));
+        objects.extend(
+            systems
+                .iter()
+                .map(|&i| context.system_ref(&context.inventory.systems[i])),
+        );
+        let (severity, message, remediation) = if known_use {
+            (
+                FindingSeverity::Blocker,
+                format!(
+                    "`{}`'s BAA does not cover `{service}`, which ePHI systems run on",
+                    vendor.id
+                ),
+                format!(
+                    "extend the BAA to cover `{service}`, or move the ePHI off it; if the BAA \
+                     covers it already, add it to `baa.covers`"
+                ),
+            )
+        } else {
+            (
+                FindingSeverity::Warning,
+                format!("`{}`'s BAA does not cover `{service}`", vendor.id),
+                format!(
+                    "if `{service}` handles ePHI, extend the BAA to cover it; if the \
+                     organisation does not use it, remove it from the vendor's `services`"
+                ),
+            )
+        };
         findings.push(Finding {
             rule: "baa-coverage",
-            severity: FindingSeverity::Blocker,
+            severity,
             objects,
-            message: format!(
-                "`{}`'s BAA does not cover `{service}`, which it provides for ePHI",
-                vendor.id
-            ),
-            remediation: format!(
-                "extend the BAA to cover `{service}`, or move the ePHI off it; if the BAA \
-                 covers it already, add it to `baa.covers`"
-            ),
+            message,
+            remediation,
             citations: BAA_CITATIONS.to_vec(),
             phase: Phase::MapPhiAndVendors,
             path: Vec::new(),

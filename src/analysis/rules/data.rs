@@ -21,7 +21,12 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     }
 }
 
-fn undeclared_ephi(context: &Context<'_>, index: usize, system: &System, findings: &mut Vec<Finding>) {
+fn undeclared_ephi(
+    context: &Context<'_>,
+    index: usize,
+    system: &System,
+    findings: &mut Vec<Finding>,
+) {
     if system.declares_ephi() || system.real_patient_data {
         return;
     }
@@ -59,14 +64,20 @@ fn undeclared_ephi(context: &Context<'_>, index: usize, system: &System, finding
 /// The eligibility of one service, with the list or entry the verdict comes from.
 enum Verdict {
     Eligible,
-    NotEligible { list: String, suggestion: Option<String> },
-    Unknown { reason: String },
+    NotEligible {
+        list: String,
+        suggestion: Option<String>,
+    },
+    Unknown {
+        reason: String,
+    },
 }
 
 fn verdict(context: &Context<'_>, provider: Provider, service: &str) -> Verdict {
-    let declared = context.inventory.services.iter().find(|entry| {
-        entry.provider == provider && entry.name.value.eq_ignore_ascii_case(service)
-    });
+    let declared =
+        context.inventory.services.iter().find(|entry| {
+            entry.provider == provider && entry.name.value.eq_ignore_ascii_case(service)
+        });
     if let Some(entry) = declared {
         return if entry.eligible {
             Verdict::Eligible
@@ -181,9 +192,15 @@ fn real_data_outside_production(
         return;
     }
     let mut objects = vec![context.system_ref(system)];
-    objects.extend(lacking.iter().map(|&v| context.vendor_ref(&context.inventory.vendors[v])));
-    let names: Vec<String> =
-        lacking.iter().map(|&v| format!("`{}`", context.inventory.vendors[v].id)).collect();
+    objects.extend(
+        lacking
+            .iter()
+            .map(|&v| context.vendor_ref(&context.inventory.vendors[v])),
+    );
+    let names: Vec<String> = lacking
+        .iter()
+        .map(|&v| format!("`{}`", context.inventory.vendors[v].id))
+        .collect();
     findings.push(Finding {
         rule: "real-data-outside-production",
         severity: FindingSeverity::Blocker,
@@ -229,7 +246,10 @@ fn log_sinks(context: &Context<'_>, system: &System, findings: &mut Vec<Finding>
             Node::System(target) => {
                 let target = &context.inventory.systems[target];
                 (!target.declares_ephi()).then(|| {
-                    format!("`{}`, which does not declare ePHI, so no ePHI control covers it", target.id)
+                    format!(
+                        "`{}`, which does not declare ePHI, so no ePHI control covers it",
+                        target.id
+                    )
                 })
             }
             Node::Service(_) => None,
@@ -271,7 +291,10 @@ fn transport(context: &Context<'_>, system: &System, findings: &mut Vec<Finding>
             rule: "ephi-transport",
             severity: FindingSeverity::Blocker,
             objects,
-            message: format!("ePHI flows from `{}` to `{}` over {weakness}", system.id, flow.to),
+            message: format!(
+                "ePHI flows from `{}` to `{}` over {weakness}",
+                system.id, flow.to
+            ),
             remediation: "carry the flow over a private link or VPN, or enforce TLS 1.2 or \
                           higher and reject weaker connections"
                 .to_owned(),

@@ -3,7 +3,7 @@
 use super::Context;
 use crate::analysis::finding::{Finding, FindingSeverity};
 use crate::analysis::graph::Node;
-use crate::model::{BackupSchedule, Phase, System, SystemKind, TlsVersion};
+use crate::model::{Backup, BackupSchedule, Phase, System, SystemKind, TlsVersion};
 
 /// Builds one checklist finding about `system`; every finding here gates phase 4.
 fn finding(
@@ -29,7 +29,10 @@ fn finding(
 
 /// Returns whether systems of this kind need their own backups.
 fn needs_backup(kind: SystemKind) -> bool {
-    matches!(kind, SystemKind::Database | SystemKind::ObjectStorage | SystemKind::Analytics)
+    matches!(
+        kind,
+        SystemKind::Database | SystemKind::ObjectStorage | SystemKind::Analytics
+    )
 }
 
 pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
@@ -117,7 +120,11 @@ fn storage(context: &Context<'_>, system: &System, findings: &mut Vec<Finding>) 
         ));
     }
     if system.kind == SystemKind::ObjectStorage && storage.versioning != Some(true) {
-        let state = if storage.versioning == Some(false) { "off" } else { "not recorded" };
+        let state = if storage.versioning == Some(false) {
+            "off"
+        } else {
+            "not recorded"
+        };
         findings.push(finding(
             context,
             system,
@@ -186,6 +193,48 @@ fn backup(context: &Context<'_>, system: &System, findings: &mut Vec<Finding>) {
             }
         }
     }
+    backup_protection(context, system, &backup, findings);
+    if backup
+        .retention_rule
+        .as_deref()
+        .is_none_or(|rule| rule.trim().is_empty())
+    {
+        findings.push(finding(
+            context,
+            system,
+            "retention-rule",
+            FindingSeverity::Warning,
+            format!("backups of `{id}` have no retention and deletion rule"),
+            "define how long backups are kept and automate their deletion",
+            &["164.310(d)(2)(i)", "164.316(b)(2)(i)"],
+        ));
+    }
+    let required = context
+        .inventory
+        .project
+        .as_ref()
+        .is_some_and(|p| p.cross_region_backup_required);
+    if required && backup.cross_region_copy != Some(true) {
+        findings.push(finding(
+            context,
+            system,
+            "cross-region-copy",
+            FindingSeverity::Blocker,
+            format!("backups of `{id}` have no copy in a second region or account"),
+            "copy backups to a second region or account, as the recovery plan requires",
+            &["164.308(a)(7)(ii)(B)"],
+        ));
+    }
+}
+
+/// Reports backups protected less well than the store they copy.
+fn backup_protection(
+    context: &Context<'_>,
+    system: &System,
+    backup: &Backup,
+    findings: &mut Vec<Finding>,
+) {
+    let id = &system.id;
     let storage_encrypted = system.storage.as_ref().and_then(|s| s.encryption_at_rest);
     if backup.encrypted == Some(false) && storage_encrypted != Some(false) {
         findings.push(finding(
@@ -210,7 +259,8 @@ fn backup(context: &Context<'_>, system: &System, findings: &mut Vec<Finding>) {
         ));
     }
     for target in &system.backups_to {
-        let Some(Node::System(index)) = context.graph.node_of(target).map(|n| context.graph.node(n))
+        let Some(Node::System(index)) =
+            context.graph.node_of(target).map(|n| context.graph.node(n))
         else {
             continue;
         };
@@ -235,29 +285,6 @@ fn backup(context: &Context<'_>, system: &System, findings: &mut Vec<Finding>) {
                 )
             });
         }
-    }
-    if backup.retention_rule.as_deref().is_none_or(|rule| rule.trim().is_empty()) {
-        findings.push(finding(
-            context,
-            system,
-            "retention-rule",
-            FindingSeverity::Warning,
-            format!("backups of `{id}` have no retention and deletion rule"),
-            "define how long backups are kept and automate their deletion",
-            &["164.310(d)(2)(i)", "164.316(b)(2)(i)"],
-        ));
-    }
-    let required = context.inventory.project.as_ref().is_some_and(|p| p.cross_region_backup_required);
-    if required && backup.cross_region_copy != Some(true) {
-        findings.push(finding(
-            context,
-            system,
-            "cross-region-copy",
-            FindingSeverity::Blocker,
-            format!("backups of `{id}` have no copy in a second region or account"),
-            "copy backups to a second region or account, as the recovery plan requires",
-            &["164.308(a)(7)(ii)(B)"],
-        ));
     }
 }
 

@@ -17,10 +17,16 @@ fn cycles(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for component in dependencies.cycles() {
         let cycle = dependencies.cycle_path(&component);
         let path: Vec<String> = cycle.iter().map(|&i| systems[i].id.value.clone()).collect();
-        let objects = component.iter().map(|&i| context.system_ref(&systems[i])).collect();
+        let objects = component
+            .iter()
+            .map(|&i| context.system_ref(&systems[i]))
+            .collect();
         let (message, remediation) = if component.len() == 1 {
             (
-                format!("`{}` lists itself in `depends_on`", systems[component[0]].id),
+                format!(
+                    "`{}` lists itself in `depends_on`",
+                    systems[component[0]].id
+                ),
                 "remove the system from its own `depends_on`".to_owned(),
             )
         } else {
@@ -46,8 +52,18 @@ fn cycles(context: &Context<'_>, findings: &mut Vec<Finding>) {
 
 /// Reduces a vendor name to letters and digits, without legal suffixes such as "Inc".
 fn normalise_vendor_name(name: &str) -> String {
-    const SUFFIXES: [&str; 10] =
-        ["inc", "llc", "ltd", "limited", "corp", "corporation", "co", "company", "gmbh", "plc"];
+    const SUFFIXES: [&str; 10] = [
+        "inc",
+        "llc",
+        "ltd",
+        "limited",
+        "corp",
+        "corporation",
+        "co",
+        "company",
+        "gmbh",
+        "plc",
+    ];
     let words: Vec<String> = name
         .split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
@@ -67,11 +83,17 @@ fn normalise_vendor_name(name: &str) -> String {
 /// that share their first three letters, which keeps the work close to linear.
 fn duplicate_vendors(context: &Context<'_>, findings: &mut Vec<Finding>) {
     let vendors = &context.inventory.vendors;
-    let normalised: Vec<String> = vendors.iter().map(|v| normalise_vendor_name(&v.name)).collect();
+    let normalised: Vec<String> = vendors
+        .iter()
+        .map(|v| normalise_vendor_name(&v.name))
+        .collect();
     let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
     for (index, name) in normalised.iter().enumerate() {
         if name.len() >= 3 {
-            groups.entry(name.chars().take(3).collect()).or_default().push(index);
+            groups
+                .entry(name.chars().take(3).collect())
+                .or_default()
+                .push(index);
         }
     }
     let mut reported: HashSet<(usize, usize)> = HashSet::new();
