@@ -102,9 +102,9 @@ fn carries_ephi(
     match edge {
         Edge::DependsOn => false,
         Edge::Flow(flow) => match graph.node(from) {
-            Node::System(index) => {
-                inventory.systems[index].flows[flow].data_classes.contains(&DataClass::Ephi)
-            }
+            Node::System(index) => inventory.systems[index].flows[flow]
+                .data_classes
+                .contains(&DataClass::Ephi),
             _ => false,
         },
         Edge::UsesVendor | Edge::Subprocessor => !target_opted_out,

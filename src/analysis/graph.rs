@@ -108,7 +108,9 @@ impl InventoryGraph {
                     let node = built.graph.add_node(Node::Service(position));
                     built.services.push(node);
                 }
-                built.graph.add_edge(from, built.services[position], Edge::UsesService);
+                built
+                    .graph
+                    .add_edge(from, built.services[position], Edge::UsesService);
             }
         }
         for (index, vendor) in inventory.vendors.iter().enumerate() {
