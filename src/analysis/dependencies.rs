@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::loader::Inventory;
@@ -23,11 +23,12 @@ impl DependencyGraph {
         for _ in systems {
             graph.add_node(());
         }
-        let index: HashMap<&str, usize> = systems
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
-            .collect();
+        // The first system with an id wins, as in `InventoryGraph`; the loader reports the
+        // duplicates.
+        let mut index: HashMap<&str, usize> = HashMap::with_capacity(systems.len());
+        for (position, system) in systems.iter().enumerate() {
+            index.entry(system.id.as_str()).or_insert(position);
+        }
         for (from, system) in systems.iter().enumerate() {
             for dependency in &system.depends_on {
                 if let Some(&to) = index.get(dependency.as_str()) {
@@ -41,9 +42,11 @@ impl DependencyGraph {
     /// Returns the strongly connected components in dependency order: every component comes
     /// after all the components it depends on. Members are system indexes, sorted.
     pub fn components(&self) -> Vec<Vec<usize>> {
-        // Tarjan's algorithm yields components in reverse topological order of the edges,
-        // and edges point at dependencies, so dependencies come first.
-        tarjan_scc(&self.graph)
+        // Kosaraju's algorithm in petgraph yields components in reverse topological order of
+        // the edges, and edges point at dependencies, so dependencies come first. Unlike
+        // petgraph's Tarjan, it does not recurse, so long dependency chains cannot overflow
+        // the stack.
+        kosaraju_scc(&self.graph)
             .into_iter()
             .map(|component| {
                 let mut members: Vec<usize> = component.iter().map(|n| n.index()).collect();

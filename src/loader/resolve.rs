@@ -11,6 +11,9 @@ use crate::loader::yaml::Pos;
 use crate::loader::{Inventory, RecordKind};
 use crate::model::{Environment, Located, Origin};
 
+/// Highest wave a system may be pinned to; real plans have a handful of waves.
+const MAX_WAVE: u32 = 1_000;
+
 /// What an id names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum IdKind {
@@ -263,11 +266,14 @@ impl<'a> Resolver<'a> {
                 self.check_reference(origin, "backups_to", target, Accepts::SystemsOrVendors);
             }
             if let Some(wave) = &system.wave
-                && wave.value == 0
+                && !(1..=MAX_WAVE).contains(&wave.value)
             {
                 self.problems.push(
-                    Problem::error(self.path(origin), wave.pos, "invalid wave `0`")
-                        .with_help("waves count from 1; remove `wave` to let the plan choose"),
+                    Problem::error(self.path(origin), wave.pos, format!("invalid wave `{wave}`"))
+                        .with_help(format!(
+                            "waves count from 1 to {MAX_WAVE}; remove `wave` to let the plan \
+                             choose"
+                        )),
                 );
             }
             if system.real_patient_data && system.environment == Environment::Production {

@@ -21,6 +21,12 @@ fn cycles(context: &Context<'_>, findings: &mut Vec<Finding>) {
             .iter()
             .map(|&i| context.system_ref(&systems[i]))
             .collect();
+        // The cycle moves in phase 5 when any member is inside the ePHI boundary.
+        let phase = if component.iter().any(|&i| context.system_in_boundary(i)) {
+            Phase::MigrateProductionEphi
+        } else {
+            Phase::MoveLowRiskWorkloads
+        };
         let (message, remediation) = if component.len() == 1 {
             (
                 format!(
@@ -44,7 +50,7 @@ fn cycles(context: &Context<'_>, findings: &mut Vec<Finding>) {
             message,
             remediation,
             citations: Vec::new(),
-            phase: Phase::MoveLowRiskWorkloads,
+            phase,
             path,
         });
     }
