@@ -13,7 +13,7 @@ pub mod waves;
 use serde::Serialize;
 
 use crate::loader::Inventory;
-use crate::model::CivilDate;
+use crate::model::{CivilDate, Phase};
 
 pub use boundary::Boundary;
 pub use dependencies::DependencyGraph;
@@ -35,6 +35,27 @@ pub struct Analysis {
     pub waves: WavePlan,
 }
 
+/// Sets each dependency cycle's phase to the phase its systems move in, which the wave plan
+/// decides: a cycle outside the boundary that depends on an ePHI system moves in phase 5.
+fn align_cycle_phases(findings: &mut [Finding], waves: &WavePlan) {
+    let ephi: std::collections::HashSet<&str> = waves
+        .ephi
+        .iter()
+        .flat_map(|wave| wave.systems.iter().map(String::as_str))
+        .collect();
+    for finding in findings.iter_mut().filter(|f| f.rule == "dependency-cycle") {
+        let moves_with_ephi = finding
+            .objects
+            .iter()
+            .any(|object| ephi.contains(object.id.as_str()));
+        finding.phase = if moves_with_ephi {
+            Phase::MigrateProductionEphi
+        } else {
+            Phase::MoveLowRiskWorkloads
+        };
+    }
+}
+
 /// Analyses a valid inventory as of `today`.
 ///
 /// References that do not resolve are skipped, so an inventory with load errors still
@@ -53,6 +74,7 @@ pub fn analyse(inventory: &Inventory, today: CivilDate) -> Analysis {
     let mut findings = rules::run_all(&context);
     let (waves, wave_findings) = waves::plan(inventory, &graph, &dependencies, &boundary);
     findings.extend(wave_findings);
+    align_cycle_phases(&mut findings, &waves);
     findings.sort_by(|a, b| {
         (a.severity, a.phase, a.rule, &a.objects).cmp(&(b.severity, b.phase, b.rule, &b.objects))
     });

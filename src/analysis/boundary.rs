@@ -1,6 +1,7 @@
 //! The ePHI boundary: every system, vendor and service that ePHI reaches.
 //!
-//! The boundary starts at systems that declare `ephi` or hold real patient data, and follows
+//! The boundary starts at systems that declare `ephi`, hold real patient data or send `ephi`
+//! in a data flow, and follows
 //! the edges ePHI travels along: data flows that carry `ephi`, logs, backups, the vendors and
 //! cloud services an ePHI system uses, and a boundary vendor's subprocessors. A vendor whose
 //! BAA status is `not_required` is taken at its word when it is only used or named as a
@@ -13,7 +14,7 @@ use petgraph::visit::EdgeRef;
 
 use crate::analysis::graph::{Edge, InventoryGraph, Node};
 use crate::loader::Inventory;
-use crate::model::{BaaStatus, DataClass};
+use crate::model::{BaaStatus, DataClass, System};
 
 /// How ePHI reached a node that did not declare it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,7 +42,7 @@ impl Boundary {
         };
         let mut queue = VecDeque::new();
         for (index, system) in inventory.systems.iter().enumerate() {
-            if system.declares_ephi() || system.real_patient_data {
+            if holds_ephi(system) {
                 let node = graph.systems[index];
                 boundary.inside[node.index()] = true;
                 queue.push_back(node);
@@ -85,6 +86,17 @@ impl Boundary {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// Returns whether a system holds ePHI by its own record: it declares `ephi`, holds real
+/// patient data, or sends `ephi` in a data flow.
+pub fn holds_ephi(system: &System) -> bool {
+    system.declares_ephi()
+        || system.real_patient_data
+        || system
+            .flows
+            .iter()
+            .any(|flow| flow.data_classes.contains(&DataClass::Ephi))
 }
 
 /// Returns whether ePHI travels along `edge` from a boundary node to `target`.

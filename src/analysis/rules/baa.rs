@@ -126,8 +126,9 @@ fn expiry(
                 severity: FindingSeverity::Blocker,
                 objects: objects.to_vec(),
                 message: format!(
-                    "`{}`'s BAA expired on {expires}, {} days ago, and it still handles ePHI",
-                    vendor.id, -days_left
+                    "`{}`'s BAA expired on {expires}, {} ago, and it still handles ePHI",
+                    vendor.id,
+                    days(-days_left)
                 ),
                 remediation: "renew the BAA and record the new dates, or stop sending ePHI \
                               to the vendor"
@@ -141,16 +142,32 @@ fn expiry(
                 rule: "baa-expiring",
                 severity: FindingSeverity::Warning,
                 objects: objects.to_vec(),
-                message: format!(
-                    "`{}`'s BAA expires on {expires}, in {days_left} days",
-                    vendor.id
-                ),
+                message: if days_left == 0 {
+                    format!(
+                        "`{}`'s BAA expires on {expires}: today is its last day",
+                        vendor.id
+                    )
+                } else {
+                    format!(
+                        "`{}`'s BAA expires on {expires}, in {}",
+                        vendor.id,
+                        days(days_left)
+                    )
+                },
                 remediation: "start the renewal now so the agreement does not lapse".to_owned(),
                 citations: BAA_CITATIONS.to_vec(),
                 phase: Phase::MapPhiAndVendors,
                 path: Vec::new(),
             });
         }
+    }
+}
+
+fn days(count: i64) -> String {
+    if count == 1 {
+        "1 day".to_owned()
+    } else {
+        format!("{count} days")
     }
 }
 

@@ -32,6 +32,7 @@ fn undeclared_ephi(
     }
     let node = context.graph.systems[index];
     let Some(reach) = context.boundary.reached_by(node) else {
+        sends_undeclared_ephi(context, system, findings);
         return;
     };
     let how = match reach.edge {
@@ -58,6 +59,33 @@ fn undeclared_ephi(
         citations: vec!["164.308(a)(1)(ii)(A)"],
         phase: Phase::MapPhiAndVendors,
         path: context.reach_path(node),
+    });
+}
+
+/// Reports a system that sends ePHI in a flow without declaring it.
+fn sends_undeclared_ephi(context: &Context<'_>, system: &System, findings: &mut Vec<Finding>) {
+    let Some(flow) = system
+        .flows
+        .iter()
+        .find(|flow| flow.data_classes.contains(&DataClass::Ephi))
+    else {
+        return;
+    };
+    findings.push(Finding {
+        rule: "undeclared-ephi",
+        severity: FindingSeverity::Blocker,
+        objects: vec![context.system_ref(system)],
+        message: format!(
+            "`{}` sends ePHI to `{}` but does not list `ephi` in `data_classes`",
+            system.id, flow.to
+        ),
+        remediation: format!(
+            "add `ephi` to `{}`'s data classes so every ePHI control applies to it",
+            system.id
+        ),
+        citations: vec!["164.308(a)(1)(ii)(A)"],
+        phase: Phase::MapPhiAndVendors,
+        path: vec![system.id.value.clone(), flow.to.value.clone()],
     });
 }
 

@@ -235,14 +235,13 @@ fn backup_protection(
     findings: &mut Vec<Finding>,
 ) {
     let id = &system.id;
-    let storage_encrypted = system.storage.as_ref().and_then(|s| s.encryption_at_rest);
-    if backup.encrypted == Some(false) && storage_encrypted != Some(false) {
+    if backup.encrypted == Some(false) {
         findings.push(finding(
             context,
             system,
             "backup-protection",
             FindingSeverity::Blocker,
-            format!("backups of `{id}` are not encrypted, unlike the store itself"),
+            format!("backups of ePHI store `{id}` are not encrypted"),
             "encrypt backups at least as strongly as production",
             &["164.312(a)(2)(iv)", "164.310(d)(2)(iv)"],
         ));

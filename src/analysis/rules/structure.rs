@@ -95,7 +95,7 @@ fn duplicate_vendors(context: &Context<'_>, findings: &mut Vec<Finding>) {
         .collect();
     let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
     for (index, name) in normalised.iter().enumerate() {
-        if name.len() >= 3 {
+        if !name.is_empty() {
             groups
                 .entry(name.chars().take(3).collect())
                 .or_default()
