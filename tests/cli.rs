@@ -336,7 +336,11 @@ fn check_valid_base_case() {
 #[test]
 fn check_valid_starter_template() {
     // The starter's dates are fixed, so the date is too: later, its restore tests age.
-    let run = run(manifest_dir(), &["check", "templates/init", "--as-of", STARTER_DATE], EXIT_OK);
+    let run = run(
+        manifest_dir(),
+        &["check", "templates/init", "--as-of", STARTER_DATE],
+        EXIT_OK,
+    );
 
     // The starter's record counts change as the template is edited, so only the shape is fixed.
     let records_pattern = r"(?m)^Records:   \d+ systems?, \d+ vendors?, \d+ service entr(y|ies), \d+ controls? in 5 files$";
@@ -349,8 +353,15 @@ fn check_valid_starter_template() {
 #[test]
 fn check_example_inventories_valid() {
     // The minimal inventory has no gaps; the Riverbend example has planted blockers.
-    for (example, code) in [("inventories/minimal", EXIT_OK), ("inventories/riverbend", 1)] {
-        let run = run(manifest_dir(), &["check", example, "--as-of", "2026-12-04"], code);
+    for (example, code) in [
+        ("inventories/minimal", EXIT_OK),
+        ("inventories/riverbend", 1),
+    ] {
+        let run = run(
+            manifest_dir(),
+            &["check", example, "--as-of", "2026-12-04"],
+            code,
+        );
 
         // Only validity is fixed here, because the examples gain records and warnings over time.
         let verdict =
@@ -736,7 +747,11 @@ fn init_writes_valid_starter() {
         "hipaa-migrate check {target_text}"
     )));
 
-    let check = run(scratch.path(), &["check", target_text, "--as-of", STARTER_DATE], EXIT_OK);
+    let check = run(
+        scratch.path(),
+        &["check", target_text, "--as-of", STARTER_DATE],
+        EXIT_OK,
+    );
     check.assert_stdout_line("0 errors, 0 warnings: inventory is valid");
 }
 
@@ -811,5 +826,9 @@ fn init_beside_unrelated_file() {
         "{}",
         init.report()
     );
-    run(scratch.path(), &["check", target_text, "--as-of", STARTER_DATE], EXIT_OK);
+    run(
+        scratch.path(),
+        &["check", target_text, "--as-of", STARTER_DATE],
+        EXIT_OK,
+    );
 }

@@ -269,11 +269,15 @@ impl<'a> Resolver<'a> {
                 && !(1..=MAX_WAVE).contains(&wave.value)
             {
                 self.problems.push(
-                    Problem::error(self.path(origin), wave.pos, format!("invalid wave `{wave}`"))
-                        .with_help(format!(
-                            "waves count from 1 to {MAX_WAVE}; remove `wave` to let the plan \
+                    Problem::error(
+                        self.path(origin),
+                        wave.pos,
+                        format!("invalid wave `{wave}`"),
+                    )
+                    .with_help(format!(
+                        "waves count from 1 to {MAX_WAVE}; remove `wave` to let the plan \
                              choose"
-                        )),
+                    )),
                 );
             }
             if system.real_patient_data && system.environment == Environment::Production {
