@@ -1,4 +1,5 @@
-//! Analysis of a loaded inventory: the graph, the ePHI boundary, findings, waves and gates.
+//! Analysis of a loaded inventory: the graph, the ePHI boundary, findings and waves. The phase
+//! gates built on it live in [`crate::gates`].
 //!
 //! Everything here is computed from the inventory and a date, with no terminal code, so the
 //! TUI, the exports and `check` in CI show the same results.
@@ -26,6 +27,9 @@ pub use waves::{Wave, WavePlan};
 pub struct Analysis {
     /// The date the analysis treats as today.
     pub as_of: CivilDate,
+    /// The graph the analysis ran on; node indexes in `boundary` refer to it.
+    #[serde(skip)]
+    pub graph: InventoryGraph,
     /// Systems, vendors and services inside the ePHI boundary.
     #[serde(skip)]
     pub boundary: Boundary,
@@ -80,6 +84,7 @@ pub fn analyse(inventory: &Inventory, today: CivilDate) -> Analysis {
     });
     Analysis {
         as_of: today,
+        graph,
         boundary,
         findings,
         waves,

@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod catalog;
 pub mod commands;
 pub mod diagnostic;
+pub mod gates;
 pub mod loader;
 pub mod model;
 pub mod scaffold;

@@ -74,4 +74,8 @@ pub struct Finding {
     /// A chain of ids that shows the gap, such as a subprocessor path or a dependency cycle.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub path: Vec<String>,
+    /// Whether the gap opened only because time passed: a BAA expired, or a restore test or
+    /// access review outlived its interval. A phase that was complete before such a finding
+    /// appeared has regressed rather than never finished.
+    pub lapsed: bool,
 }

@@ -277,6 +277,7 @@ impl Planner<'_> {
             citations: Vec::new(),
             phase: placement.phase(),
             path,
+            lapsed: false,
         }
     }
 }

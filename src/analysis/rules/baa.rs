@@ -59,6 +59,7 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                     citations: SUBCONTRACTOR_CITATIONS.to_vec(),
                     phase: Phase::MapPhiAndVendors,
                     path: path.clone(),
+                    lapsed: false,
                 });
                 continue;
             }
@@ -78,6 +79,7 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                     citations: BAA_CITATIONS.to_vec(),
                     phase: Phase::MapPhiAndVendors,
                     path: path.clone(),
+                    lapsed: false,
                 });
                 continue;
             }
@@ -99,6 +101,7 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
                     citations: BAA_CITATIONS.to_vec(),
                     phase: Phase::MapPhiAndVendors,
                     path: path.clone(),
+                    lapsed: false,
                 });
                 continue;
             }
@@ -136,6 +139,7 @@ fn expiry(
                 citations: BAA_CITATIONS.to_vec(),
                 phase: Phase::MapPhiAndVendors,
                 path: path.to_vec(),
+                lapsed: true,
             });
         } else if days_left <= warning_days {
             findings.push(Finding {
@@ -158,6 +162,7 @@ fn expiry(
                 citations: BAA_CITATIONS.to_vec(),
                 phase: Phase::MapPhiAndVendors,
                 path: Vec::new(),
+                lapsed: false,
             });
         }
     }
@@ -279,6 +284,7 @@ fn coverage(context: &Context<'_>, index: usize, vendor: &Vendor, findings: &mut
             citations: BAA_CITATIONS.to_vec(),
             phase: Phase::MapPhiAndVendors,
             path: Vec::new(),
+            lapsed: false,
         });
     }
 }

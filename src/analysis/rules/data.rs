@@ -59,6 +59,7 @@ fn undeclared_ephi(
         citations: vec!["164.308(a)(1)(ii)(A)"],
         phase: Phase::MapPhiAndVendors,
         path: context.reach_path(node),
+        lapsed: false,
     });
 }
 
@@ -86,6 +87,7 @@ fn sends_undeclared_ephi(context: &Context<'_>, system: &System, findings: &mut 
         citations: vec!["164.308(a)(1)(ii)(A)"],
         phase: Phase::MapPhiAndVendors,
         path: vec![system.id.value.clone(), flow.to.value.clone()],
+        lapsed: false,
     });
 }
 
@@ -172,6 +174,7 @@ fn eligibility(context: &Context<'_>, system: &System, findings: &mut Vec<Findin
                     citations: BAA_CITATIONS.to_vec(),
                     phase: Phase::DesignLandingZone,
                     path: Vec::new(),
+                    lapsed: false,
                 });
             }
             Verdict::Unknown { reason } => findings.push(Finding {
@@ -188,6 +191,7 @@ fn eligibility(context: &Context<'_>, system: &System, findings: &mut Vec<Findin
                 citations: BAA_CITATIONS.to_vec(),
                 phase: Phase::DesignLandingZone,
                 path: Vec::new(),
+                lapsed: false,
             }),
         }
     }
@@ -245,6 +249,7 @@ fn real_data_outside_production(
         citations: BAA_CITATIONS.to_vec(),
         phase: Phase::MapPhiAndVendors,
         path: Vec::new(),
+        lapsed: false,
     });
 }
 
@@ -296,6 +301,7 @@ fn log_sinks(context: &Context<'_>, system: &System, findings: &mut Vec<Finding>
             citations: vec!["164.312(b)", "164.308(b)(1)"],
             phase: Phase::ValidateControls,
             path: vec![system.id.value.clone(), sink.value.clone()],
+            lapsed: false,
         });
     }
 }
@@ -329,6 +335,7 @@ fn transport(context: &Context<'_>, system: &System, findings: &mut Vec<Finding>
             citations: vec!["164.312(e)(1)", "164.312(e)(2)(ii)"],
             phase: Phase::DesignLandingZone,
             path: vec![system.id.value.clone(), flow.to.value.clone()],
+            lapsed: false,
         });
     }
 }

@@ -24,6 +24,7 @@ fn finding(
         citations: citations.to_vec(),
         phase: Phase::ValidateControls,
         path: Vec::new(),
+        lapsed: false,
     }
 }
 
@@ -177,19 +178,22 @@ fn backup(context: &Context<'_>, system: &System, findings: &mut Vec<Finding>) {
         Some(date) => {
             let age = context.days_since(date.value);
             if age > i64::from(intervals.restore_test_days) {
-                findings.push(finding(
-                    context,
-                    system,
-                    "restore-test",
-                    FindingSeverity::Blocker,
-                    format!(
-                        "last restore test of `{id}` was on {date}, {age} days ago; the \
+                findings.push(Finding {
+                    lapsed: true,
+                    ..finding(
+                        context,
+                        system,
+                        "restore-test",
+                        FindingSeverity::Blocker,
+                        format!(
+                            "last restore test of `{id}` was on {date}, {age} days ago; the \
                          interval is {} days",
-                        intervals.restore_test_days
-                    ),
-                    "run a restore test and record its date",
-                    &["164.308(a)(7)(ii)(D)"],
-                ));
+                            intervals.restore_test_days
+                        ),
+                        "run a restore test and record its date",
+                        &["164.308(a)(7)(ii)(D)"],
+                    )
+                });
             }
         }
     }
@@ -303,18 +307,21 @@ fn access_review(context: &Context<'_>, system: &System, findings: &mut Vec<Find
         Some(date) => {
             let age = context.days_since(date.value);
             if age > i64::from(interval) {
-                findings.push(finding(
-                    context,
-                    system,
-                    "access-review",
-                    FindingSeverity::Blocker,
-                    format!(
-                        "last access review of `{id}` was on {date}, {age} days ago; the \
+                findings.push(Finding {
+                    lapsed: true,
+                    ..finding(
+                        context,
+                        system,
+                        "access-review",
+                        FindingSeverity::Blocker,
+                        format!(
+                            "last access review of `{id}` was on {date}, {age} days ago; the \
                          interval is {interval} days"
-                    ),
-                    "review access to the store and record the date",
-                    &["164.308(a)(4)(ii)(C)", "164.308(a)(1)(ii)(D)"],
-                ));
+                        ),
+                        "review access to the store and record the date",
+                        &["164.308(a)(4)(ii)(C)", "164.308(a)(1)(ii)(D)"],
+                    )
+                });
             }
         }
     }

@@ -52,6 +52,7 @@ fn cycles(context: &Context<'_>, findings: &mut Vec<Finding>) {
             citations: Vec::new(),
             phase,
             path,
+            lapsed: false,
         });
     }
 }
@@ -129,6 +130,7 @@ fn duplicate_vendors(context: &Context<'_>, findings: &mut Vec<Finding>) {
                     citations: vec!["164.308(b)(1)"],
                     phase: Phase::MapPhiAndVendors,
                     path: Vec::new(),
+                    lapsed: false,
                 });
             }
         }
