@@ -9,8 +9,9 @@ use serde::Serialize;
 use super::{EXIT_BLOCKERS, EXIT_INVALID, EXIT_OK};
 use crate::analysis::{self, Analysis, Finding, FindingSeverity};
 use crate::diagnostic::{Problem, Renderer};
+use crate::gates::{self, MemoryStore, PhaseGate, PhaseState};
 use crate::loader::{self, Loaded};
-use crate::model::CivilDate;
+use crate::model::{CivilDate, Phase};
 
 /// How `check` prints its result.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,7 +84,39 @@ struct CheckJson<'a> {
     problems: &'a [Problem],
     summary: Option<FindingCounts>,
     findings: &'a [Finding],
+    phases: Vec<PhaseJson<'a>>,
     waves: Option<&'a analysis::WavePlan>,
+}
+
+/// One phase's gate in the JSON output.
+#[derive(Serialize)]
+struct PhaseJson<'a> {
+    number: u8,
+    phase: Phase,
+    title: &'static str,
+    state: PhaseState,
+    /// Checklist items satisfied.
+    done: usize,
+    /// Checklist items in all.
+    total: usize,
+    /// Indexes into `findings` of the blockers of this phase.
+    blocking_findings: &'a [usize],
+    locked_by: Option<&'a str>,
+}
+
+impl<'a> PhaseJson<'a> {
+    fn of(gate: &'a PhaseGate) -> Self {
+        PhaseJson {
+            number: gate.phase.number(),
+            phase: gate.phase,
+            title: gate.phase.title(),
+            state: gate.state,
+            done: gate.done,
+            total: gate.total,
+            blocking_findings: &gate.blocking_findings,
+            locked_by: gate.locked_by.as_deref(),
+        }
+    }
 }
 
 /// Numbers of findings by severity.
@@ -120,6 +153,11 @@ pub fn check(dir: &Path, options: CheckOptions, out: &mut dyn Write) -> Result<u
     let counts = Counts::of(&loaded);
     let analysis =
         (!loaded.has_errors()).then(|| analysis::analyse(&loaded.inventory, options.as_of));
+    // Validations are not recorded anywhere yet, so every checklist item starts open.
+    let store = MemoryStore::new();
+    let gates: Vec<PhaseGate> = analysis.as_ref().map_or_else(Vec::new, |analysis| {
+        gates::evaluate(&loaded.inventory, analysis, &store, options.as_of)
+    });
     match options.format {
         OutputFormat::Json => {
             let json = CheckJson {
@@ -131,6 +169,7 @@ pub fn check(dir: &Path, options: CheckOptions, out: &mut dyn Write) -> Result<u
                 problems: &loaded.problems,
                 summary: analysis.as_ref().map(|a| FindingCounts::of(&a.findings)),
                 findings: analysis.as_ref().map_or(&[], |a| a.findings.as_slice()),
+                phases: gates.iter().map(PhaseJson::of).collect(),
                 waves: analysis.as_ref().map(|a| &a.waves),
             };
             serde_json::to_writer_pretty(&mut *out, &json)?;
@@ -140,6 +179,8 @@ pub fn check(dir: &Path, options: CheckOptions, out: &mut dyn Write) -> Result<u
             write_check_text(&loaded, counts, color, out)?;
             if let Some(analysis) = &analysis {
                 write_findings(analysis, out)?;
+                write_phases(&gates, out)?;
+                write_waves(&analysis.waves, out)?;
             }
         }
     }
@@ -150,6 +191,50 @@ pub fn check(dir: &Path, options: CheckOptions, out: &mut dyn Write) -> Result<u
         .as_ref()
         .map_or(0, |a| FindingCounts::of(&a.findings).blockers);
     Ok(if blockers > 0 { EXIT_BLOCKERS } else { EXIT_OK })
+}
+
+fn write_phases(gates: &[PhaseGate], out: &mut dyn Write) -> Result<()> {
+    writeln!(out, "\nPhases:")?;
+    for gate in gates {
+        let mut line = format!(
+            "  {} {:<38} {:<9} {}/{} items",
+            gate.phase.number(),
+            gate.phase.title(),
+            gate.state.label(),
+            gate.done,
+            gate.total
+        );
+        if !gate.blocking_findings.is_empty() {
+            line.push_str(", ");
+            line.push_str(&count_of(gate.blocking_findings.len(), "blocker"));
+        }
+        writeln!(out, "{}", line.trim_end())?;
+        if let Some(reason) = &gate.locked_by {
+            writeln!(out, "    locked: {reason}")?;
+        }
+    }
+    Ok(())
+}
+
+fn write_waves(waves: &analysis::WavePlan, out: &mut dyn Write) -> Result<()> {
+    for (phase, plan) in [
+        (Phase::MoveLowRiskWorkloads, &waves.low_risk),
+        (Phase::MigrateProductionEphi, &waves.ephi),
+    ] {
+        writeln!(
+            out,
+            "\nWaves of phase {} ({}):",
+            phase.number(),
+            phase.title()
+        )?;
+        if plan.is_empty() {
+            writeln!(out, "  none")?;
+        }
+        for wave in plan {
+            writeln!(out, "  wave {}: {}", wave.number, wave.systems.join(", "))?;
+        }
+    }
+    Ok(())
 }
 
 fn write_findings(analysis: &Analysis, out: &mut dyn Write) -> Result<()> {

@@ -1,7 +1,5 @@
 //! Rules about the shape of the inventory: dependency cycles and vendors entered twice.
 
-use std::collections::{HashMap, HashSet};
-
 use super::Context;
 use crate::analysis::finding::{Finding, FindingSeverity};
 use crate::model::Phase;
@@ -86,54 +84,57 @@ fn normalise_vendor_name(name: &str) -> String {
 
 /// Reports pairs of vendors whose names are probably spellings of one company.
 ///
-/// Names are compared exactly after normalising, and by Jaro-Winkler similarity within groups
-/// that share their first three letters, which keeps the work close to linear.
+/// Names are normalised and sorted, and each is compared with the next few in sorted order
+/// (the sorted-neighbourhood method): exact matches and typos that keep the first letters end
+/// up close together, and the work stays near-linear even for thousands of similar names.
 fn duplicate_vendors(context: &Context<'_>, findings: &mut Vec<Finding>) {
+    const WINDOW: usize = 4;
     let vendors = &context.inventory.vendors;
     let normalised: Vec<String> = vendors
         .iter()
         .map(|v| normalise_vendor_name(&v.name))
         .collect();
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
-    for (index, name) in normalised.iter().enumerate() {
-        if !name.is_empty() {
-            groups
-                .entry(name.chars().take(3).collect())
-                .or_default()
-                .push(index);
-        }
-    }
-    let mut reported: HashSet<(usize, usize)> = HashSet::new();
-    let mut keys: Vec<&String> = groups.keys().collect();
-    keys.sort();
-    for key in keys {
-        let members = &groups[key];
-        for (position, &first) in members.iter().enumerate() {
-            for &second in &members[position + 1..] {
-                let same = normalised[first] == normalised[second]
-                    || strsim::jaro_winkler(&normalised[first], &normalised[second]) >= 0.95;
-                if !same || !reported.insert((first, second)) {
-                    continue;
-                }
-                let (a, b) = (&vendors[first], &vendors[second]);
-                findings.push(Finding {
-                    rule: "duplicate-vendor",
-                    severity: FindingSeverity::Warning,
-                    objects: vec![context.vendor_ref(a), context.vendor_ref(b)],
-                    message: format!(
-                        "vendors `{}` ({}) and `{}` ({}) are probably the same company",
-                        a.id, a.name, b.id, b.name
-                    ),
-                    remediation: "merge them into one vendor entry so its BAA is tracked once, \
-                                  or make the names distinct if they are different companies"
-                        .to_owned(),
-                    citations: vec!["164.308(b)(1)"],
-                    phase: Phase::MapPhiAndVendors,
-                    path: Vec::new(),
-                    lapsed: false,
-                });
+    let mut order: Vec<usize> = (0..vendors.len())
+        .filter(|&i| !normalised[i].is_empty())
+        .collect();
+    order.sort_by(|&a, &b| normalised[a].cmp(&normalised[b]).then(a.cmp(&b)));
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    for (position, &first) in order.iter().enumerate() {
+        for &second in order.iter().skip(position + 1).take(WINDOW) {
+            let (a, b) = (&normalised[first], &normalised[second]);
+            // Names that differ in their digits ("Clinic 1", "Clinic 2") are different
+            // companies however alike the letters are.
+            let digits = |name: &str| {
+                name.chars()
+                    .filter(char::is_ascii_digit)
+                    .collect::<String>()
+            };
+            let same = a == b || (digits(a) == digits(b) && strsim::jaro_winkler(a, b) >= 0.95);
+            if same {
+                pairs.push((first.min(second), first.max(second)));
             }
         }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    for (first, second) in pairs {
+        let (a, b) = (&vendors[first], &vendors[second]);
+        findings.push(Finding {
+            rule: "duplicate-vendor",
+            severity: FindingSeverity::Warning,
+            objects: vec![context.vendor_ref(a), context.vendor_ref(b)],
+            message: format!(
+                "vendors `{}` ({}) and `{}` ({}) are probably the same company",
+                a.id, a.name, b.id, b.name
+            ),
+            remediation: "merge them into one vendor entry so its BAA is tracked once, \
+                          or make the names distinct if they are different companies"
+                .to_owned(),
+            citations: vec!["164.308(b)(1)"],
+            phase: Phase::MapPhiAndVendors,
+            path: Vec::new(),
+            lapsed: false,
+        });
     }
 }
 
