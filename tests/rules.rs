@@ -1182,6 +1182,30 @@ fn service_outside_boundary_not_checked() {
         .assert_clean();
 }
 
+#[test]
+fn misspelled_service_outside_boundary_noted() {
+    let wiki = "\
+- id: wiki
+  name: Staff wiki
+  kind: application
+  environment: production
+  data_classes: [internal]
+  target_services:
+    - Amazon Auroraa
+";
+    let run = Fixture::clean().append(File::Systems, wiki).run();
+    run.expect(&Expected {
+        rule: "service-unlisted",
+        severity: FindingSeverity::Notice,
+        phase: Phase::DesignLandingZone,
+        kind: ObjectKind::System,
+        id: "wiki",
+        file: File::Systems,
+        words: &["`wiki` uses `Amazon Auroraa`"],
+    });
+    run.only("service-unlisted", "wiki");
+}
+
 /// Returns the clean inventory moved to Azure, with Azure service names.
 fn azure_fixture() -> Fixture {
     Fixture::clean()

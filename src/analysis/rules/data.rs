@@ -11,6 +11,7 @@ use crate::model::{DataClass, Environment, Phase, System, Transport};
 pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
     for (index, system) in context.inventory.systems.iter().enumerate() {
         if !context.system_in_boundary(index) {
+            unlisted_services(context, system, findings);
             continue;
         }
         undeclared_ephi(context, index, system, findings);
@@ -194,6 +195,44 @@ fn eligibility(context: &Context<'_>, system: &System, findings: &mut Vec<Findin
                 lapsed: false,
             }),
         }
+    }
+}
+
+/// Notes services of systems outside the boundary that are not on the provider's list but
+/// close to a listed name, which is most often a misspelling. A service far from every listed
+/// name is simply not HIPAA eligible, which does not matter outside the boundary.
+fn unlisted_services(context: &Context<'_>, system: &System, findings: &mut Vec<Finding>) {
+    let Some(project) = &context.inventory.project else {
+        return;
+    };
+    for service in &system.target_services {
+        let Verdict::NotEligible {
+            list,
+            suggestion: Some(name),
+        } = verdict(context, project.provider, service)
+        else {
+            continue;
+        };
+        let remediation = format!("if you meant `{name}`, spell it as the list does");
+        findings.push(Finding {
+            rule: "service-unlisted",
+            severity: FindingSeverity::Notice,
+            objects: vec![
+                context.system_ref(system),
+                ObjectRef {
+                    kind: ObjectKind::Service,
+                    id: service.value.clone(),
+                    file: context.inventory.path(system.origin.file).to_path_buf(),
+                    line: service.pos.line,
+                },
+            ],
+            message: format!("`{}` uses `{service}`, which is not on {list}", system.id),
+            remediation,
+            citations: Vec::new(),
+            phase: Phase::DesignLandingZone,
+            path: Vec::new(),
+            lapsed: false,
+        });
     }
 }
 
