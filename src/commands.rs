@@ -12,8 +12,10 @@ use crate::scaffold;
 use crate::schema::{self, SchemaKind};
 
 mod check;
+mod journal;
 
 pub use check::{CheckOptions, Counts, OutputFormat, check};
+pub use journal::{LogFilter, ValidateRequest, log, repair, validate, verify};
 
 /// Exit code for a valid inventory with no blocker finding.
 pub const EXIT_OK: u8 = 0;

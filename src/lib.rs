@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod commands;
 pub mod diagnostic;
 pub mod gates;
+pub mod journal;
 pub mod loader;
 pub mod model;
 pub mod scaffold;

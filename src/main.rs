@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use hipaa_migrate::commands::{self, CheckOptions, OutputFormat};
+use hipaa_migrate::commands::{self, CheckOptions, LogFilter, OutputFormat, ValidateRequest};
+use hipaa_migrate::gates::{Subject, ValidationStatus};
 use hipaa_migrate::model::CivilDate;
 use hipaa_migrate::schema::SchemaKind;
 
@@ -40,11 +41,96 @@ enum Command {
         #[arg(long, short, conflicts_with = "kind")]
         out: Option<PathBuf>,
     },
+    /// Record a validation of one checklist item in the inventory's journal.
+    ///
+    /// Give DIR before CONTROL, or only CONTROL to use the current folder. The name recorded
+    /// is --user, else `user` in project.yaml, else $USER; it is taken as given and is not
+    /// authenticated.
+    #[command(group(clap::ArgGroup::new("object").args(["system", "vendor"])))]
+    Validate {
+        /// Inventory folder (optional), then the control id.
+        #[arg(num_args = 1..=2, value_names = ["DIR", "CONTROL"], required = true)]
+        args: Vec<String>,
+        /// System the item is about, for controls that apply to each system or store.
+        #[arg(long, value_name = "ID")]
+        system: Option<String>,
+        /// Vendor the item is about, for controls that apply to each vendor.
+        #[arg(long, value_name = "ID")]
+        vendor: Option<String>,
+        /// Outcome to record.
+        #[arg(long, value_enum)]
+        status: Status,
+        /// What shows the outcome: a ticket, report, configuration export or document.
+        #[arg(long, value_name = "TEXT")]
+        evidence: String,
+        /// Why the control does not apply; required with `--status not_applicable`.
+        #[arg(long, value_name = "TEXT")]
+        justification: Option<String>,
+        /// Name to record as the validator.
+        #[arg(long, value_name = "NAME")]
+        user: Option<String>,
+        /// Date the validation counts from, YYYY-MM-DD; defaults to the local date.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        on: Option<CivilDate>,
+    },
+    /// Verify, show or repair the validation journal.
+    Journal {
+        #[command(subcommand)]
+        command: JournalCommand,
+    },
     /// Write a commented starter inventory into a new or empty folder.
     Init {
         /// Folder to create the inventory in; existing files are never overwritten.
         dir: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum JournalCommand {
+    /// Check the hash chain; exit 0 when intact, 1 naming the first broken line.
+    Verify {
+        /// Inventory folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Print the validation history, oldest first.
+    Log {
+        /// Inventory folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Only entries for this control.
+        #[arg(long, value_name = "ID")]
+        control: Option<String>,
+        /// Only entries about this system.
+        #[arg(long, value_name = "ID")]
+        system: Option<String>,
+        /// Only entries about this vendor.
+        #[arg(long, value_name = "ID")]
+        vendor: Option<String>,
+        /// Only entries recorded by this user.
+        #[arg(long, value_name = "NAME")]
+        user: Option<String>,
+    },
+    /// Move an incomplete last line, left by an interrupted write, into a side file.
+    Repair {
+        /// Inventory folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+/// Outcomes `validate` records.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Status {
+    /// The control holds.
+    Validated,
+    /// The control was checked and does not hold.
+    Failed,
+    /// The control does not apply; needs --justification.
+    #[value(name = "not_applicable", alias = "not-applicable")]
+    NotApplicable,
+    /// Withdraw the earlier record, so the item is open again.
+    Reset,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -97,6 +183,62 @@ fn main() -> ExitCode {
             }
         },
         Command::Init { dir } => commands::init(&dir, &mut stdout),
+        Command::Validate {
+            args,
+            system,
+            vendor,
+            status,
+            evidence,
+            justification,
+            user,
+            on,
+        } => {
+            let (dir, control) = match args.as_slice() {
+                [dir, control] => (PathBuf::from(dir), control.clone()),
+                [control] => (PathBuf::from("."), control.clone()),
+                _ => unreachable!("clap takes one or two values"),
+            };
+            let subject = match (system, vendor) {
+                (Some(id), _) => Subject::System(id),
+                (None, Some(id)) => Subject::Vendor(id),
+                (None, None) => Subject::Project,
+            };
+            let status = match status {
+                Status::Validated => ValidationStatus::Validated,
+                Status::Failed => ValidationStatus::Failed,
+                Status::NotApplicable => ValidationStatus::NotApplicable,
+                Status::Reset => ValidationStatus::Reset,
+            };
+            let request = ValidateRequest {
+                control,
+                subject,
+                status,
+                evidence,
+                justification,
+                user,
+                on: on.unwrap_or_else(today),
+            };
+            commands::validate(&dir, &request, &mut stdout)
+        }
+        Command::Journal { command } => match command {
+            JournalCommand::Verify { dir } => commands::verify(&dir, &mut stdout),
+            JournalCommand::Log {
+                dir,
+                control,
+                system,
+                vendor,
+                user,
+            } => {
+                let filter = LogFilter {
+                    control,
+                    system,
+                    vendor,
+                    user,
+                };
+                commands::log(&dir, &filter, &mut stdout)
+            }
+            JournalCommand::Repair { dir } => commands::repair(&dir, &mut stdout),
+        },
     };
     let _ = stdout.flush();
     match result {

@@ -9,7 +9,9 @@ use serde::Serialize;
 use super::{EXIT_BLOCKERS, EXIT_INVALID, EXIT_OK};
 use crate::analysis::{self, Analysis, Finding, FindingSeverity};
 use crate::diagnostic::{Problem, Renderer};
-use crate::gates::{self, MemoryStore, PhaseGate, PhaseState};
+use crate::gates::{self, PhaseGate, PhaseState};
+use crate::journal::{self, Journal};
+use crate::loader::yaml::Pos;
 use crate::loader::{self, Loaded};
 use crate::model::{CivilDate, Phase};
 
@@ -149,14 +151,13 @@ impl FindingCounts {
 /// # Errors
 /// Fails only when writing the output fails.
 pub fn check(dir: &Path, options: CheckOptions, out: &mut dyn Write) -> Result<u8> {
-    let loaded = loader::load(dir);
+    let mut loaded = loader::load(dir);
+    let journal = open_journal(dir, &mut loaded);
     let counts = Counts::of(&loaded);
     let analysis =
         (!loaded.has_errors()).then(|| analysis::analyse(&loaded.inventory, options.as_of));
-    // Validations are not recorded anywhere yet, so every checklist item starts open.
-    let store = MemoryStore::new();
     let gates: Vec<PhaseGate> = analysis.as_ref().map_or_else(Vec::new, |analysis| {
-        gates::evaluate(&loaded.inventory, analysis, &store, options.as_of)
+        gates::evaluate(&loaded.inventory, analysis, &journal, options.as_of)
     });
     match options.format {
         OutputFormat::Json => {
@@ -191,6 +192,32 @@ pub fn check(dir: &Path, options: CheckOptions, out: &mut dyn Write) -> Result<u
         .as_ref()
         .map_or(0, |a| FindingCounts::of(&a.findings).blockers);
     Ok(if blockers > 0 { EXIT_BLOCKERS } else { EXIT_OK })
+}
+
+/// Reads the inventory's journal, adding its problems to the load's: gate states built on a
+/// damaged journal cannot be trusted.
+fn open_journal(dir: &Path, loaded: &mut Loaded) -> Journal {
+    let path = dir.join(journal::FILE_NAME);
+    match Journal::open(dir) {
+        Ok(journal) => {
+            for problem in journal.problems() {
+                let pos = Pos {
+                    line: u32::try_from(problem.line).unwrap_or(u32::MAX),
+                    column: 1,
+                };
+                loaded
+                    .problems
+                    .push(Problem::error(&path, pos, problem.message.clone()));
+            }
+            journal
+        }
+        Err(error) => {
+            loaded
+                .problems
+                .push(Problem::file_error(&path, format!("cannot read: {error}")));
+            Journal::default()
+        }
+    }
 }
 
 fn write_phases(gates: &[PhaseGate], out: &mut dyn Write) -> Result<()> {

@@ -1,0 +1,309 @@
+//! `validate` and `journal`: record validations in the journal, verify it, show its history.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Result;
+
+use super::{EXIT_BLOCKERS, EXIT_INVALID, EXIT_OK};
+use crate::analysis;
+use crate::gates::{self, PhaseGate, Subject, ValidationStatus};
+use crate::journal::{self, AppendError, Journal, NewEntry};
+use crate::loader::decode::closest;
+use crate::loader::{self, Inventory};
+use crate::model::CivilDate;
+
+/// What `validate` records.
+#[derive(Clone, Debug)]
+pub struct ValidateRequest {
+    /// Control id.
+    pub control: String,
+    /// The project, or the system or vendor given with `--system` or `--vendor`.
+    pub subject: Subject,
+    /// Outcome.
+    pub status: ValidationStatus,
+    /// Evidence text.
+    pub evidence: String,
+    /// Justification text, required for `not_applicable`.
+    pub justification: Option<String>,
+    /// Name from `--user`.
+    pub user: Option<String>,
+    /// Date the validation counts from, also used to evaluate the gates.
+    pub on: CivilDate,
+}
+
+/// Returns the name to record: `--user`, else `user` in `project.yaml`, else `$USER`.
+fn who(request: &ValidateRequest, inventory: &Inventory) -> Option<String> {
+    let from_project = inventory.project.as_ref().and_then(|p| p.user.clone());
+    request
+        .user
+        .clone()
+        .or(from_project)
+        .or_else(|| std::env::var("USER").ok())
+        .map(|name| name.trim().to_owned())
+        .filter(|name| !name.is_empty())
+}
+
+/// Checks a request against the inventory and the gates evaluated on `journal`, returning a
+/// message for the user when it cannot be recorded.
+fn check_request(
+    inventory: &Inventory,
+    journal: &Journal,
+    request: &ValidateRequest,
+) -> Result<(), String> {
+    let analysis = analysis::analyse(inventory, request.on);
+    let gates = gates::evaluate(inventory, &analysis, journal, request.on);
+    let Some(gate) = gates
+        .iter()
+        .find(|gate| gate.control(&request.control).is_some())
+    else {
+        let ids = gates
+            .iter()
+            .flat_map(|gate| gate.controls.iter().map(gates::Control::id));
+        return Err(match closest(&request.control, ids) {
+            Some(best) => format!(
+                "unknown control `{}`; did you mean `{best}`?",
+                request.control
+            ),
+            None => format!(
+                "unknown control `{}`; `hipaa-migrate check` lists the phases and their controls",
+                request.control
+            ),
+        });
+    };
+    check_subject(gate, request)?;
+    gates::check_can_record(&gates, gate.phase)?;
+    Ok(())
+}
+
+fn check_subject(gate: &PhaseGate, request: &ValidateRequest) -> Result<(), String> {
+    let items: Vec<&gates::GateItem> = gate.items_of(&request.control).collect();
+    if items.iter().any(|item| item.subject == request.subject) {
+        return Ok(());
+    }
+    let subjects: Vec<String> = items.iter().map(|item| item.subject.to_string()).collect();
+    let shown = subjects
+        .iter()
+        .take(8)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let more = subjects.len().saturating_sub(8);
+    let list = if more > 0 {
+        format!("{shown} and {more} more")
+    } else {
+        shown
+    };
+    if subjects.is_empty() {
+        return Err(format!(
+            "control `{}` has no checklist item now: nothing in the inventory matches what it \
+             applies to",
+            request.control
+        ));
+    }
+    let how = match items.first().map(|item| &item.subject) {
+        Some(Subject::Project) => "it applies to the whole project; drop --system and --vendor",
+        Some(Subject::System(_)) => "pass --system with one of its systems",
+        Some(Subject::Vendor(_)) => "pass --vendor with one of its vendors",
+        None => "",
+    };
+    Err(format!(
+        "control `{}` has no item for {}; {how}: {list}",
+        request.control, request.subject
+    ))
+}
+
+/// Records one validation in the journal of the inventory in `dir`.
+///
+/// Returns [`EXIT_OK`] when recorded and [`EXIT_INVALID`] when rejected, with the reason on
+/// standard error.
+///
+/// # Errors
+/// Fails only when writing the output fails.
+pub fn validate(dir: &Path, request: &ValidateRequest, out: &mut dyn Write) -> Result<u8> {
+    let loaded = loader::load(dir);
+    if loaded.has_errors() {
+        for problem in loaded.problems.iter().filter(|p| p.is_error()) {
+            eprintln!("{problem}");
+        }
+        eprintln!("error: fix the inventory before recording validations");
+        return Ok(EXIT_INVALID);
+    }
+    let inventory = &loaded.inventory;
+    let reject = |message: &str| {
+        eprintln!("error: {message}");
+        Ok(EXIT_INVALID)
+    };
+    let Some(by) = who(request, inventory) else {
+        return reject("no user name: pass --user NAME, or set `user` in project.yaml");
+    };
+    let justification = request
+        .justification
+        .as_deref()
+        .map(str::trim)
+        .filter(|j| !j.is_empty());
+    if request.status == ValidationStatus::NotApplicable && justification.is_none() {
+        return reject("marking a control not applicable needs --justification saying why");
+    }
+    let evidence_needed = matches!(
+        request.status,
+        ValidationStatus::Validated | ValidationStatus::Failed
+    );
+    if evidence_needed && request.evidence.trim().is_empty() {
+        return reject(
+            "--evidence is empty: say what shows the result, such as a ticket or report",
+        );
+    }
+    let mut journal = match Journal::open(dir) {
+        Ok(journal) => journal,
+        Err(error) => return reject(&format!("cannot read {}: {error}", journal::FILE_NAME)),
+    };
+    if let Err(message) = check_request(inventory, &journal, request) {
+        return reject(&message);
+    }
+    let entry = NewEntry {
+        control: request.control.clone(),
+        subject: request.subject.clone(),
+        status: request.status,
+        by,
+        on: request.on,
+        evidence: request.evidence.clone(),
+        justification: justification.map(str::to_owned),
+    };
+    // When another writer appended meanwhile, the gates are evaluated again on the fresh
+    // journal before this entry is added.
+    let mut recheck = |fresh: &Journal| check_request(inventory, fresh, request);
+    match journal.append(&entry, &mut recheck) {
+        Ok(written) => {
+            writeln!(
+                out,
+                "recorded {} line {}: {} {} {} by {} on {}",
+                journal::FILE_NAME,
+                written.body.seq,
+                written.body.control,
+                written.body.subject,
+                written.body.status.label(),
+                written.body.by,
+                written.body.on
+            )?;
+            Ok(EXIT_OK)
+        }
+        Err(AppendError::Rejected(message)) => reject(&message),
+        Err(error) => reject(&error.to_string()),
+    }
+}
+
+/// Checks the journal's chain and prints the result.
+///
+/// Returns [`EXIT_OK`] when intact, [`EXIT_BLOCKERS`] when broken, and [`EXIT_INVALID`] when
+/// the file cannot be read.
+///
+/// # Errors
+/// Fails only when writing the output fails.
+pub fn verify(dir: &Path, out: &mut dyn Write) -> Result<u8> {
+    let journal = match Journal::open(dir) {
+        Ok(journal) => journal,
+        Err(error) => {
+            eprintln!(
+                "error: cannot read {}: {error}",
+                dir.join(journal::FILE_NAME).display()
+            );
+            return Ok(EXIT_INVALID);
+        }
+    };
+    let path = journal.path().display().to_string();
+    match journal.verify() {
+        Ok(count) => {
+            writeln!(out, "{path}: {count} entries, chain intact")?;
+            Ok(EXIT_OK)
+        }
+        Err(first) => {
+            writeln!(out, "{path}:{}: {}", first.line, first.message)?;
+            for problem in journal.problems().iter().skip(1) {
+                writeln!(out, "{path}:{}: {}", problem.line, problem.message)?;
+            }
+            Ok(EXIT_BLOCKERS)
+        }
+    }
+}
+
+/// Which entries `journal log` shows.
+#[derive(Clone, Debug, Default)]
+pub struct LogFilter {
+    /// Only this control.
+    pub control: Option<String>,
+    /// Only this system.
+    pub system: Option<String>,
+    /// Only this vendor.
+    pub vendor: Option<String>,
+    /// Only entries recorded by this user.
+    pub user: Option<String>,
+}
+
+/// Prints the journal's history, oldest first, filtered.
+///
+/// # Errors
+/// Fails when the journal cannot be read or writing the output fails.
+pub fn log(dir: &Path, filter: &LogFilter, out: &mut dyn Write) -> Result<u8> {
+    let journal = Journal::open(dir)?;
+    for problem in journal.problems() {
+        eprintln!(
+            "warning: {}:{}: {}",
+            journal.path().display(),
+            problem.line,
+            problem.message
+        );
+    }
+    let shown = journal.entries().iter().filter(|entry| {
+        let body = &entry.body;
+        filter.control.as_ref().is_none_or(|c| &body.control == c)
+            && filter
+                .system
+                .as_ref()
+                .is_none_or(|s| body.subject == Subject::System(s.clone()))
+            && filter
+                .vendor
+                .as_ref()
+                .is_none_or(|v| body.subject == Subject::Vendor(v.clone()))
+            && filter.user.as_ref().is_none_or(|u| &body.by == u)
+    });
+    for entry in shown {
+        let body = &entry.body;
+        writeln!(
+            out,
+            "{:>4}  {}  {:<14} {:<28} {:<24} by {}",
+            body.seq,
+            body.on,
+            body.status.label(),
+            body.control,
+            body.subject.to_string(),
+            body.by
+        )?;
+        for line in body.evidence.lines() {
+            writeln!(out, "      evidence: {line}")?;
+        }
+        if let Some(justification) = &body.justification {
+            for line in justification.lines() {
+                writeln!(out, "      justification: {line}")?;
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// Moves an incomplete last line out of the journal so appends can continue.
+///
+/// # Errors
+/// Fails when the journal cannot be read or rewritten.
+pub fn repair(dir: &Path, out: &mut dyn Write) -> Result<u8> {
+    match journal::repair(dir)? {
+        Some(side) => {
+            writeln!(out, "moved the incomplete last line to {}", side.display())?;
+        }
+        None => writeln!(
+            out,
+            "nothing to repair: the journal ends with a complete line"
+        )?,
+    }
+    Ok(EXIT_OK)
+}
