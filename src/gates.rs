@@ -237,7 +237,9 @@ pub fn evaluate(
         // Without a history of past states, a phase counts as once complete when every item
         // has passed and every open blocker only opened because time passed.
         let could_have_completed = items.iter().all(|item| item.state.has_passing_record())
-            && blocking_findings.iter().all(|&index| analysis.findings[index].lapsed);
+            && blocking_findings
+                .iter()
+                .all(|&index| analysis.findings[index].lapsed);
 
         let previous = gates.last();
         let state = phase_state(

@@ -336,7 +336,10 @@ fn blocker_keeps_phase_one_incomplete() {
     // The pending BAA was never resolved, so the phase never finished: it is open, not
     // regressed, and phase 2 stays locked.
     assert_eq!(first.state, PhaseState::Open);
-    assert_eq!(gate(&gates, Phase::DesignLandingZone).state, PhaseState::Locked);
+    assert_eq!(
+        gate(&gates, Phase::DesignLandingZone).state,
+        PhaseState::Locked
+    );
 }
 
 #[test]
