@@ -3,6 +3,7 @@
 //! A problem is data, not an `Err`: one load collects every problem it finds so the user can fix
 //! them all in one pass.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -114,10 +115,11 @@ impl Problem {
 }
 
 impl fmt::Display for Problem {
-    /// Formats the problem as one line: `file:line:column: severity: message (help)`.
+    /// Formats the problem as one line: `file:line:column: severity: message (help)`, with
+    /// control and invisible formatting characters escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(file) = &self.file {
-            write!(f, "{}", file.display())?;
+            write!(f, "{}", escape_hidden(&file.display().to_string()))?;
             if let Some(pos) = self.pos {
                 write!(f, ":{pos}")?;
             }
@@ -127,21 +129,82 @@ impl fmt::Display for Problem {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{severity}: {}", self.message)?;
+        write!(f, "{severity}: {}", escape_hidden(&self.message))?;
         if let Some(help) = &self.help {
-            write!(f, " ({help})")?;
+            write!(f, " ({})", escape_hidden(help))?;
         }
         if let Some(related) = &self.related {
             write!(
                 f,
                 " [{}: {}:{}]",
-                related.label,
-                related.file.display(),
+                escape_hidden(&related.label),
+                escape_hidden(&related.file.display().to_string()),
                 related.pos
             )?;
         }
         Ok(())
     }
+}
+
+/// Returns whether a terminal could act on `c` or show it as nothing.
+///
+/// Such characters are the controls (C0, DEL and C1) and these invisible ones:
+/// - zero-width and direction marks, U+200B to U+200F
+/// - line and paragraph separators, U+2028 and U+2029
+/// - bidirectional embeddings, overrides and isolates, U+202A to U+202E and U+2066 to U+2069
+/// - invisible operators, U+2060 to U+2064
+/// - the byte-order mark, U+FEFF
+pub fn is_hidden_or_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+}
+
+/// Replaces each character [`is_hidden_or_control`] matches with its escape, such as
+/// `\u{1b}`, so text from an inventory cannot drive the terminal it is printed on.
+pub fn escape_hidden(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_hidden_or_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_hidden_or_control(c) {
+            escaped.extend(c.escape_unicode());
+        } else {
+            escaped.push(c);
+        }
+    }
+    Cow::Owned(escaped)
+}
+
+/// Replaces each character [`is_hidden_or_control`] matches, except tab and line ends, with
+/// as many `?` as it has bytes. Byte offsets into the text stay valid for the copy.
+fn mask_hidden(text: &str) -> Cow<'_, str> {
+    let mut masked: Option<String> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((index, c)) = chars.next() {
+        let next = chars.peek().map(|(_, next)| *next);
+        let kept = c == '\t' || c == '\n' || (c == '\r' && next == Some('\n'));
+        let hide = is_hidden_or_control(c) && !kept;
+        match (&mut masked, hide) {
+            (None, false) => {}
+            (None, true) => {
+                let mut copy = String::with_capacity(text.len());
+                copy.push_str(&text[..index]);
+                copy.extend(std::iter::repeat_n('?', c.len_utf8()));
+                masked = Some(copy);
+            }
+            (Some(copy), true) => copy.extend(std::iter::repeat_n('?', c.len_utf8())),
+            (Some(copy), false) => copy.push(c),
+        }
+    }
+    masked.map_or(Cow::Borrowed(text), Cow::Owned)
 }
 
 /// The text of one loaded file, kept for snippets.
@@ -153,9 +216,17 @@ pub struct SourceText {
     pub text: Arc<str>,
 }
 
+/// Lines longer than this many characters are not drawn as snippets: the problem is shown as
+/// one line instead. A snippet repeats its whole line, so one long line with many problems
+/// would otherwise be printed once per problem.
+const MAX_SNIPPET_LINE_CHARS: usize = 500;
+
 /// Renders problems with source snippets, as `miette` draws them.
 pub struct Renderer<'a> {
     sources: &'a [SourceText],
+    /// The text of each source with control and invisible characters masked, in the order of
+    /// `sources`; snippets are drawn from these.
+    masked: Vec<Arc<str>>,
     handler: GraphicalReportHandler,
 }
 
@@ -169,28 +240,80 @@ impl<'a> Renderer<'a> {
         };
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(100)
+            .with_context_lines(SNIPPET_CONTEXT_LINES)
             .with_show_related_as_nested(true);
-        Renderer { sources, handler }
+        let masked = sources
+            .iter()
+            .map(|source| match mask_hidden(&source.text) {
+                Cow::Borrowed(_) => source.text.clone(),
+                Cow::Owned(text) => Arc::from(text),
+            })
+            .collect();
+        Renderer {
+            sources,
+            masked,
+            handler,
+        }
     }
 
-    /// Renders one problem: a `file:line:column` header line, then the snippet.
+    /// Renders one problem: a `file:line:column` header line, then the snippet. A problem
+    /// without a position in a loaded file, or near a line too long to draw, is rendered as
+    /// its one-line form.
     pub fn render(&self, problem: &Problem) -> String {
-        let mut out = String::new();
-        let diagnostic = ProblemDiagnostic::new(problem, self.sources);
+        let places = std::iter::once((problem.file.as_deref(), problem.pos)).chain(
+            problem
+                .related
+                .iter()
+                .map(|related| (Some(related.file.as_path()), Some(related.pos))),
+        );
+        for (file, pos) in places {
+            if let (Some(text), Some(pos)) = (file.and_then(|file| self.text_of(file)), pos)
+                && !fits_snippet(text, pos)
+            {
+                return format!("{problem}\n");
+            }
+        }
+        let diagnostic = ProblemDiagnostic::new(problem, self);
         if diagnostic.source.is_none() {
             return format!("{problem}\n");
         }
+        let mut out = String::new();
         if self.handler.render_report(&mut out, &diagnostic).is_err() {
             return format!("{problem}\n");
         }
         format!("{}\n{out}", header_line(problem))
     }
+
+    /// Returns the masked text of a loaded file.
+    fn text_of(&self, file: &Path) -> Option<&Arc<str>> {
+        let index = self.sources.iter().position(|source| source.path == file)?;
+        self.masked.get(index)
+    }
+}
+
+/// Lines of context `miette` draws above and below the line of a problem.
+const SNIPPET_CONTEXT_LINES: usize = 1;
+
+/// Returns whether a snippet at `pos` stays small: the column and every line drawn, with its
+/// context, are within [`MAX_SNIPPET_LINE_CHARS`].
+fn fits_snippet(text: &str, pos: Pos) -> bool {
+    if pos.column as usize > MAX_SNIPPET_LINE_CHARS {
+        return false;
+    }
+    let line = pos.line as usize;
+    let first = line.saturating_sub(SNIPPET_CONTEXT_LINES).max(1);
+    text.split('\n')
+        .skip(first - 1)
+        .take(line + SNIPPET_CONTEXT_LINES + 1 - first)
+        .all(|line| {
+            line.len() <= MAX_SNIPPET_LINE_CHARS || line.chars().count() <= MAX_SNIPPET_LINE_CHARS
+        })
 }
 
 fn header_line(problem: &Problem) -> String {
     let mut line = String::new();
     if let Some(file) = &problem.file {
-        line.push_str(&file.display().to_string());
+        line.push_str(&escape_hidden(&file.display().to_string()));
         if let Some(pos) = problem.pos {
             line.push(':');
             line.push_str(&pos.to_string());
@@ -223,40 +346,115 @@ fn byte_offset(text: &str, pos: Pos) -> Option<usize> {
     Some(line_start + within)
 }
 
-/// Length in bytes of the token starting at `offset`, so the label underlines a whole word.
-fn token_len(text: &str, offset: usize) -> usize {
-    let rest = &text[offset..];
-    let end = rest
-        .char_indices()
-        .find(|(_, c)| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#'))
-        .map_or(rest.len(), |(index, _)| index);
-    let token = &rest[..end];
-    let token = token.strip_suffix(':').unwrap_or(token);
-    token.len().max(1)
+/// Returns the length in bytes of the YAML scalar or key starting at `offset`, so the label
+/// underlines the whole value.
+///
+/// A quoted scalar ends at its closing quote. A plain one ends before `: `, ` #` or the end of
+/// the line, and inside brackets also before `,`, `[`, `]`, `{` or `}`. Trailing spaces are
+/// left out, and the length never reaches past the end of the line.
+fn scalar_len(text: &str, offset: usize) -> usize {
+    let line_start = text[..offset].rfind('\n').map_or(0, |index| index + 1);
+    let line_end = text[offset..]
+        .find('\n')
+        .map_or(text.len(), |index| offset + index);
+    let rest = &text[offset..line_end];
+    let len = match rest.chars().next() {
+        Some(quote @ ('"' | '\'')) => quoted_len(rest, quote),
+        _ => plain_len(rest, in_flow(&text[line_start..offset])),
+    };
+    len.max(1)
+}
+
+/// Length of a quoted scalar at the start of `rest`, with both quotes, or of all of `rest`
+/// when the quote does not close on this line.
+fn quoted_len(rest: &str, quote: char) -> usize {
+    let mut chars = rest.char_indices().skip(1).peekable();
+    while let Some((index, c)) = chars.next() {
+        if quote == '"' && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            // In single quotes, `''` is an escaped quote.
+            if quote == '\'' && chars.peek().is_some_and(|(_, next)| *next == '\'') {
+                chars.next();
+                continue;
+            }
+            return index + c.len_utf8();
+        }
+    }
+    rest.trim_end().len()
+}
+
+/// Length of a plain scalar at the start of `rest`.
+fn plain_len(rest: &str, flow: bool) -> usize {
+    let mut end = rest.len();
+    let mut previous = ' ';
+    let mut chars = rest.char_indices().peekable();
+    while let Some((index, c)) = chars.next() {
+        let next = chars.peek().map(|(_, next)| *next);
+        let ends_here = match c {
+            '#' => index > 0 && previous.is_whitespace(),
+            ':' => next.is_none_or(|next| {
+                next.is_whitespace() || (flow && matches!(next, ',' | '[' | ']' | '{' | '}'))
+            }),
+            ',' | '[' | ']' | '{' | '}' => flow,
+            _ => false,
+        };
+        if ends_here {
+            end = index;
+            break;
+        }
+        previous = c;
+    }
+    rest[..end].trim_end().len()
+}
+
+/// Returns whether a line that starts with `before` is inside a flow collection (`[...]` or
+/// `{...}`) at its end.
+// NOTE: only the current line is looked at, so a flow collection that began on an earlier
+// line is not noticed, and its values are underlined up to the end of the line.
+fn in_flow(before: &str) -> bool {
+    let mut depth = 0_usize;
+    let mut quote = None;
+    let mut previous = ' ';
+    for c in before.chars() {
+        match (quote, c) {
+            (Some(open), c) if c == open => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            (None, '#') if previous.is_whitespace() => break,
+            // Characters inside quotes, and other characters outside them, change nothing.
+            _ => {}
+        }
+        previous = c;
+    }
+    depth > 0
 }
 
 #[derive(Debug)]
 struct ProblemDiagnostic<'a> {
     problem: &'a Problem,
+    message: String,
+    help: Option<String>,
     source: Option<NamedSource<Arc<str>>>,
     label: Option<LabeledSpan>,
     related: Vec<RelatedDiagnostic>,
 }
 
 impl<'a> ProblemDiagnostic<'a> {
-    fn new(problem: &'a Problem, sources: &[SourceText]) -> Self {
+    fn new(problem: &'a Problem, renderer: &Renderer<'_>) -> Self {
         let found = problem
             .file
             .as_ref()
-            .and_then(|file| sources.iter().find(|source| &source.path == file));
+            .and_then(|file| Some((file, renderer.text_of(file)?)));
         let (source, label) = match (found, problem.pos) {
-            (Some(found), Some(pos)) => match byte_offset(&found.text, pos) {
+            (Some((file, text)), Some(pos)) => match byte_offset(text, pos) {
                 Some(offset) => {
                     let source =
-                        NamedSource::new(found.path.display().to_string(), found.text.clone());
+                        NamedSource::new(escape_hidden(&file.display().to_string()), text.clone());
                     let label = LabeledSpan::new_primary_with_span(
                         Some("here".to_owned()),
-                        (offset, token_len(&found.text, offset)),
+                        (offset, scalar_len(text, offset)),
                     );
                     (Some(source), Some(label))
                 }
@@ -267,10 +465,15 @@ impl<'a> ProblemDiagnostic<'a> {
         let related = problem
             .related
             .iter()
-            .filter_map(|related| RelatedDiagnostic::new(related, sources))
+            .filter_map(|related| RelatedDiagnostic::new(related, renderer))
             .collect();
         ProblemDiagnostic {
             problem,
+            message: escape_hidden(&problem.message).into_owned(),
+            help: problem
+                .help
+                .as_deref()
+                .map(|help| escape_hidden(help).into_owned()),
             source,
             label,
             related,
@@ -280,7 +483,7 @@ impl<'a> ProblemDiagnostic<'a> {
 
 impl fmt::Display for ProblemDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.problem.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -295,8 +498,7 @@ impl Diagnostic for ProblemDiagnostic<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.problem
-            .help
+        self.help
             .as_ref()
             .map(|help| Box::new(help) as Box<dyn fmt::Display>)
     }
@@ -331,20 +533,17 @@ struct RelatedDiagnostic {
 }
 
 impl RelatedDiagnostic {
-    fn new(related: &Related, sources: &[SourceText]) -> Option<Self> {
-        let found = sources.iter().find(|source| source.path == related.file)?;
-        let offset = byte_offset(&found.text, related.pos)?;
+    fn new(related: &Related, renderer: &Renderer<'_>) -> Option<Self> {
+        let text = renderer.text_of(&related.file)?;
+        let offset = byte_offset(text, related.pos)?;
+        let file = escape_hidden(&related.file.display().to_string()).into_owned();
+        let label = escape_hidden(&related.label).into_owned();
         Some(RelatedDiagnostic {
-            label: format!(
-                "{} ({}:{})",
-                related.label,
-                related.file.display(),
-                related.pos
-            ),
-            source: NamedSource::new(found.path.display().to_string(), found.text.clone()),
+            label: format!("{label} ({file}:{})", related.pos),
+            source: NamedSource::new(file, text.clone()),
             span: LabeledSpan::new_primary_with_span(
-                Some(related.label.clone()),
-                (offset, token_len(&found.text, offset)),
+                Some(label),
+                (offset, scalar_len(text, offset)),
             ),
         })
     }
@@ -396,6 +595,100 @@ mod tests {
             problem.to_string(),
             "inv/systems.yaml:3:5: error: bad (fix it)"
         );
+    }
+
+    #[test]
+    fn scalar_len_covers_whole_values() {
+        let cases = [
+            ("  name: Log search\n", 8, "Log search"),
+            ("  name: Log search   # note\n", 8, "Log search"),
+            ("  ownr: Web team\n", 2, "ownr"),
+            ("  to: [Log search, b]\n", 7, "Log search"),
+            ("  to: {a: Log search}\n", 10, "Log search"),
+            ("  to: [a, 'it''s', b]\n", 10, "'it''s'"),
+            ("  to: \"x\\\"y\", z\n", 6, "\"x\\\"y\""),
+            ("  url: https://example.org/a\n", 7, "https://example.org/a"),
+            ("  tag: a#b\n", 7, "a#b"),
+            ("  key:\n", 2, "key"),
+        ];
+        for (text, offset, expected) in cases {
+            let len = scalar_len(text, offset);
+            assert_eq!(&text[offset..offset + len], expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn scalar_len_is_at_least_one() {
+        assert_eq!(scalar_len("a:\n", 2), 1);
+        assert_eq!(scalar_len("a: [", 3), 1);
+    }
+
+    #[test]
+    fn escape_hidden_escapes_controls_and_bidi() {
+        assert_eq!(escape_hidden("plain é"), "plain é");
+        assert_eq!(
+            escape_hidden("a\u{1b}[31m\u{7}\u{202e}\u{200b}\tb"),
+            "a\\u{1b}[31m\\u{7}\\u{202e}\\u{200b}\\u{9}b"
+        );
+    }
+
+    #[test]
+    fn mask_hidden_keeps_byte_offsets() {
+        let text = "a: \"\u{1b}x\u{202e}\"\r\n\tb: \r\u{0}\n";
+        let masked = mask_hidden(text);
+        assert_eq!(masked.len(), text.len());
+        assert_eq!(masked, "a: \"?x???\"\r\n\tb: ??\n");
+        assert!(matches!(mask_hidden("a: b\r\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn long_lines_do_not_fit_snippets() {
+        let long = "x".repeat(MAX_SNIPPET_LINE_CHARS + 1);
+        let text = format!("a: 1\nb: {long}\nc: 3\nd: 4\n");
+        assert!(!fits_snippet(&text, Pos { line: 2, column: 4 }));
+        assert!(
+            !fits_snippet(&text, Pos { line: 3, column: 4 }),
+            "context line"
+        );
+        assert!(fits_snippet(&text, Pos { line: 4, column: 4 }));
+        assert!(!fits_snippet(
+            "a: 1\n",
+            Pos {
+                line: 1,
+                column: 70_000
+            }
+        ));
+    }
+
+    #[test]
+    fn render_long_line_is_one_line() {
+        let sources = vec![SourceText {
+            path: PathBuf::from("inv/systems.yaml"),
+            text: Arc::from(format!("- id: {}\n", "a".repeat(600))),
+        }];
+        let problem = Problem::error(
+            Path::new("inv/systems.yaml"),
+            Pos { line: 1, column: 7 },
+            "bad",
+        );
+        let rendered = Renderer::new(&sources, false).render(&problem);
+        assert_eq!(rendered, "inv/systems.yaml:1:7: error: bad\n");
+    }
+
+    #[test]
+    fn render_related_on_long_line_is_one_line() {
+        let sources = vec![SourceText {
+            path: PathBuf::from("inv/systems.yaml"),
+            text: Arc::from(format!("- id: a\n- id: {}\n", "b".repeat(600))),
+        }];
+        let path = Path::new("inv/systems.yaml");
+        let problem = Problem::error(path, Pos { line: 1, column: 7 }, "bad").with_related(
+            path,
+            Pos { line: 2, column: 7 },
+            "first used here",
+        );
+        let rendered = Renderer::new(&sources, false).render(&problem);
+        assert_eq!(rendered, format!("{problem}\n"));
     }
 
     #[test]

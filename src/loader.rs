@@ -8,6 +8,7 @@ mod files;
 mod resolve;
 pub mod yaml;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -15,7 +16,8 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{Problem, SourceText};
 use crate::model::{ControlEntry, FileId, Located, Origin, Project, ServiceEntry, System, Vendor};
-use yaml::{Node, Value};
+use decode::{DecodeErrorKind, Segment, closest};
+use yaml::{Node, Pos, Value};
 
 pub use files::{FileRole, KNOWN_FILES};
 
@@ -41,8 +43,9 @@ pub struct Inventory {
     pub invalid_records: Vec<InvalidRecord>,
     /// Entries of any list file that failed to decode and are left out of the lists above.
     pub rejected_entries: usize,
-    /// Files that could not be read or parsed at all. While any exist, references to ids
-    /// that are not found are not reported, since the ids may be in those files.
+    /// Systems and vendors files or folders that could not be read or parsed at all. While
+    /// any exist, references to ids that are not found are not reported, since the ids may be
+    /// defined there.
     pub skipped_files: Vec<PathBuf>,
 }
 
@@ -102,15 +105,18 @@ pub fn load(dir: &Path) -> Loaded {
         },
         problems: Vec::new(),
     };
-    let Some(found) = files::discover(dir, &mut loaded.problems) else {
+    let Some(discovered) = files::discover(dir, &mut loaded.problems) else {
         return loaded;
     };
-    let read = files::read_all(&found);
-    for (file, result) in found.into_iter().zip(read) {
+    loaded.inventory.skipped_files = discovered.unreadable_id_sources;
+    let read = files::read_all(&discovered.files);
+    for (file, result) in discovered.files.into_iter().zip(read) {
         match result {
             Ok(text) => parse_file(&mut loaded, file.role, &file.path, &text),
             Err(problem) => {
-                loaded.inventory.skipped_files.push(file.path);
+                if file.role.defines_ids() {
+                    loaded.inventory.skipped_files.push(file.path);
+                }
                 loaded.problems.push(*problem);
             }
         }
@@ -120,7 +126,8 @@ pub fn load(dir: &Path) -> Loaded {
     loaded
 }
 
-/// Orders problems by file, in reading order, then by position; folder problems come first.
+/// Orders problems by file, in reading order, then by position. Problems with the folder, or
+/// with a file that was not loaded, come first, in the order they were found.
 fn sort_problems(loaded: &mut Loaded) {
     let files = &loaded.inventory.files;
     let file_rank = |problem: &Problem| {
@@ -128,7 +135,7 @@ fn sort_problems(loaded: &mut Loaded) {
             files
                 .iter()
                 .position(|f| &f.path == path)
-                .map_or(usize::MAX, |i| i + 1)
+                .map_or(0, |i| i + 1)
         })
     };
     loaded
@@ -139,6 +146,9 @@ fn sort_problems(loaded: &mut Loaded) {
 /// Parses one file's text and adds its records to the inventory.
 fn parse_file(loaded: &mut Loaded, role: FileRole, path: &Path, text: &str) {
     let file = FileId(loaded.inventory.files.len() as u32);
+    // The parser skips a byte-order mark. The stored text drops it too, so the positions the
+    // parser reports match the text that snippets are drawn from.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text: Arc<str> = Arc::from(text);
     loaded.inventory.files.push(SourceText {
         path: path.to_path_buf(),
@@ -149,7 +159,9 @@ fn parse_file(loaded: &mut Loaded, role: FileRole, path: &Path, text: &str) {
         Ok(root) => root,
         Err(error) => {
             problems.push(syntax_problem(path, error));
-            loaded.inventory.skipped_files.push(path.to_path_buf());
+            if role.defines_ids() {
+                loaded.inventory.skipped_files.push(path.to_path_buf());
+            }
             return;
         }
     };
@@ -202,16 +214,14 @@ fn parse_file(loaded: &mut Loaded, role: FileRole, path: &Path, text: &str) {
     }
 }
 
-/// Turns a parser error into a problem, rewording the parser's messages that name its own
-/// configuration.
+/// Turns a parser error into a problem, with advice that fits its kind.
 fn syntax_problem(path: &Path, error: yaml::SyntaxError) -> Problem {
-    if let Some(rest) = error.message.strip_prefix("duplicate mapping key: ") {
-        let key = rest.split(',').next().unwrap_or(rest).trim();
-        return Problem::error(path, error.pos, format!("duplicate key `{key}`"))
-            .with_help("each key appears once per entry; remove one of the two");
-    }
-    if error.message.starts_with("budget breached") {
-        return Problem::error(
+    use yaml::SyntaxErrorKind;
+
+    match error.kind {
+        SyntaxErrorKind::DuplicateKey => Problem::error(path, error.pos, error.message)
+            .with_help("each key appears once per entry; remove one of the two"),
+        SyntaxErrorKind::Budget => Problem::error(
             path,
             error.pos,
             format!(
@@ -222,86 +232,173 @@ fn syntax_problem(path: &Path, error: yaml::SyntaxError) -> Problem {
         .with_help(
             "nest less than 32 levels deep and expand aliases less; an inventory this shape is \
              more likely a mistake or an attack than a real estate",
-        );
-    }
-    if error.message.contains("unknown anchor") {
-        return Problem::error(path, error.pos, format!("invalid YAML: {}", error.message))
-            .with_help(
+        ),
+        SyntaxErrorKind::UnknownAnchor => {
+            Problem::error(path, error.pos, format!("invalid YAML: {}", error.message)).with_help(
                 "fix the alias's spelling, or define the anchor (`&name`) above this line; \
                  anchors apply within one file only",
-            );
+            )
+        }
+        SyntaxErrorKind::TabIndentation => Problem::error(path, error.pos, error.message),
+        SyntaxErrorKind::MultipleDocuments => Problem::error(path, error.pos, error.message)
+            .with_help(
+                "remove the extra `---` line; to add entries, continue the list of the first \
+                 document",
+            ),
+        SyntaxErrorKind::RecursiveAlias => Problem::error(path, error.pos, error.message)
+            .with_help("write the inner value out in full instead of the alias"),
+        SyntaxErrorKind::Syntax => {
+            Problem::error(path, error.pos, format!("invalid YAML: {}", error.message)).with_help(
+                "check this line and the one before it for an unclosed bracket or quote, or a \
+                 misaligned indent",
+            )
+        }
+        SyntaxErrorKind::Other => {
+            Problem::error(path, error.pos, format!("invalid YAML: {}", error.message))
+        }
     }
-    if error.message.contains("tab") {
-        return Problem::error(path, error.pos, error.message);
-    }
-    Problem::error(path, error.pos, format!("invalid YAML: {}", error.message)).with_help(
-        "check this line and the one before it for an unclosed bracket or quote, or a \
-         misaligned indent",
-    )
 }
 
 /// Decodes a single mapping, recording a problem for each invalid field.
 ///
-/// Serde stops at the first error, so after each error the field holding it is removed and
-/// the record decoded again, until it decodes or a required field is gone. A record whose
+/// Serde stops at the first error. So after each error, the node the error is about is removed
+/// from a copy of the record and the copy decoded again. That node is an invalid value, an
+/// unknown key, or a nested mapping that lacks a required field. A missing field that follows
+/// from an earlier removal is not reported. Decoding stops when the record decodes, or when
+/// the record itself lacks a required field, which leaves the record out. A record whose
 /// invalid fields were all optional is returned without them, so the checks between records
 /// still run on the rest of it.
+///
+/// Each attempt decodes the whole record again, so after [`MAX_DECODE_ATTEMPTS`] attempts the
+/// record is left out, with a note that it has more errors.
 fn decode_record<T: DeserializeOwned>(
     path: &Path,
     node: &Node,
     problems: &mut Vec<Problem>,
 ) -> Option<T> {
-    let first_error = match decode::from_node::<T>(node) {
+    let mut error = match decode::from_node::<T>(node) {
         Ok(record) => return Some(record),
         Err(error) => error,
     };
-    let Value::Map(entries) = &node.value else {
-        problems.push(decode_problem(path, node, first_error));
-        return None;
-    };
-    let mut entries = entries.clone();
-    let mut removed: Vec<String> = Vec::new();
-    let mut error = first_error;
-    loop {
-        let consequence = removed
-            .iter()
-            .any(|key| error.message == format!("missing field `{key}`"));
-        if consequence {
+    let mut tree = node.clone();
+    let mut removals: Vec<Removal> = Vec::new();
+    let mut reported: HashSet<(Pos, String)> = HashSet::new();
+    for _ in 0..MAX_DECODE_ATTEMPTS {
+        let follows_removal = match &error.kind {
+            DecodeErrorKind::MissingField(field) => follows_removal(&removals, &error.path, field),
+            _ => false,
+        };
+        let at_root = error.path.is_empty();
+        let unknown_key = matches!(error.kind, DecodeErrorKind::UnknownField);
+        if !follows_removal {
+            let problem = decode_problem(path, node, &error);
+            let key = (problem.pos.unwrap_or_default(), problem.message.clone());
+            if reported.insert(key) {
+                problems.push(problem);
+            }
+        }
+        let target = error.path;
+        if at_root || !remove_node(&mut tree, &target) {
             return None;
         }
-        let culprit = error.pos.and_then(|pos| entry_containing(&entries, pos));
-        problems.push(decode_problem(path, node, error));
-        let index = culprit?;
-        let (key, _) = entries.remove(index);
-        if let Value::Str(name) = key.value {
-            removed.push(name);
-        }
-        let attempt = Node {
-            value: Value::Map(entries.clone()),
-            pos: node.pos,
-        };
-        match decode::from_node::<T>(&attempt) {
+        note_removal(&mut removals, target, unknown_key);
+        match decode::from_node::<T>(&tree) {
             Ok(record) => return Some(record),
             Err(next) => error = next,
         }
     }
+    problems.push(
+        Problem::error(
+            path,
+            node.pos,
+            format!(
+                "entry has more errors than the {} shown here",
+                reported.len()
+            ),
+        )
+        .with_help("fix the errors shown and check again to see the rest"),
+    );
+    None
 }
 
-/// Returns the index of the mapping entry whose key or value holds `pos`.
-fn entry_containing(entries: &[(Node, Node)], pos: yaml::Pos) -> Option<usize> {
-    let mut found = None;
-    for (index, (key, _)) in entries.iter().enumerate() {
-        if key.pos <= pos {
-            found = Some(index);
+/// Maximum number of times one record is decoded while collecting its errors.
+const MAX_DECODE_ATTEMPTS: usize = 100;
+
+/// A node removed from a record while decoding it again.
+struct Removal {
+    /// Path of the removed node from the record.
+    path: Vec<Segment>,
+    /// Whether the node was an unknown key, which may be a misspelt required field.
+    unknown_key: bool,
+}
+
+/// Returns whether `field` is missing from the mapping at `mapping` because an earlier
+/// removal took it out, or took out an unknown key that is likely a misspelling of it.
+fn follows_removal(removals: &[Removal], mapping: &[Segment], field: &str) -> bool {
+    removals.iter().any(|removal| {
+        let Some((Segment::Key(key), parent)) = removal.path.split_last() else {
+            return false;
+        };
+        parent == mapping
+            && (key == field || (removal.unknown_key && closest(key, [field]).is_some()))
+    })
+}
+
+/// Records a removal, forgetting earlier removals inside the removed node and renumbering
+/// those in later items of the same list.
+fn note_removal(removals: &mut Vec<Removal>, path: Vec<Segment>, unknown_key: bool) {
+    removals.retain(|removal| !removal.path.starts_with(&path));
+    if let Some((Segment::Index(removed), list)) = path.split_last() {
+        for removal in removals.iter_mut() {
+            if removal.path.len() > list.len()
+                && removal.path.starts_with(list)
+                && let Segment::Index(index) = &mut removal.path[list.len()]
+                && *index > *removed
+            {
+                *index -= 1;
+            }
         }
     }
-    found
+    removals.push(Removal { path, unknown_key });
 }
 
-fn decode_problem(path: &Path, node: &Node, error: decode::DecodeError) -> Problem {
+/// Removes the node at `path` below `node`: a mapping entry or a list item. Returns whether
+/// the node was found.
+fn remove_node(node: &mut Node, path: &[Segment]) -> bool {
+    let Some((first, rest)) = path.split_first() else {
+        return false;
+    };
+    match (&mut node.value, first) {
+        (Value::Map(entries), Segment::Key(key)) => {
+            let Some(index) = entries
+                .iter()
+                .position(|(entry_key, _)| decode::key_text(entry_key) == *key)
+            else {
+                return false;
+            };
+            if rest.is_empty() {
+                entries.remove(index);
+                true
+            } else {
+                remove_node(&mut entries[index].1, rest)
+            }
+        }
+        (Value::Seq(items), Segment::Index(index)) if *index < items.len() => {
+            if rest.is_empty() {
+                items.remove(*index);
+                true
+            } else {
+                remove_node(&mut items[*index], rest)
+            }
+        }
+        _ => false,
+    }
+}
+
+fn decode_problem(path: &Path, node: &Node, error: &decode::DecodeError) -> Problem {
     let mut problem = Problem::error(path, error.pos.unwrap_or(node.pos), error.full_message());
-    if let Some(help) = error.help {
-        problem = problem.with_help(help);
+    if let Some(help) = &error.help {
+        problem = problem.with_help(help.as_ref());
     }
     problem
 }

@@ -145,6 +145,7 @@ pub struct System {
     pub risk: Option<Risk>,
     /// Migration wave this system is pinned to, counted from 1 within its phase.
     #[serde(default)]
+    #[schemars(range(min = 1, max = 1000))]
     pub wave: Option<Located<u32>>,
     /// Where this record was written.
     #[serde(skip)]

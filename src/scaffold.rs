@@ -66,10 +66,12 @@ pub fn starter_contents() -> Vec<(PathBuf, String)> {
 /// Fails when the folder cannot be created or a file cannot be written.
 pub fn init(dir: &Path) -> Result<InitOutcome> {
     let files = starter_contents();
+    // `symlink_metadata` also finds a symbolic link whose target is missing, which the final
+    // no-clobber rename would refuse to replace.
     let existing: Vec<PathBuf> = files
         .iter()
         .map(|(name, _)| dir.join(name))
-        .filter(|path| path.exists())
+        .filter(|path| fs::symlink_metadata(path).is_ok())
         .collect();
     if !existing.is_empty() {
         return Ok(InitOutcome::Exists(existing));
@@ -96,10 +98,18 @@ pub fn init(dir: &Path) -> Result<InitOutcome> {
 /// Writes `bytes` to `path` through a synced temporary file and a rename, so readers see the
 /// old contents or the new ones, never a partial file.
 ///
+/// A file that replaces an existing one keeps that file's permissions. A new file gets the
+/// permissions the umask leaves of `rw-rw-rw-`, as `File::create` gives.
+///
 /// # Errors
 /// Fails when the temporary file cannot be created, written, synced or renamed.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut file = temporary_beside(path)?;
+    if let Ok(existing) = fs::metadata(path)
+        && existing.is_file()
+    {
+        file.as_file().set_permissions(existing.permissions())?;
+    }
     file.write_all(bytes)?;
     file.as_file().sync_all()?;
     file.persist(path).map_err(|error| error.error)?;
@@ -116,13 +126,89 @@ fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// Creates a temporary file in the folder of `path`, so the final rename stays within one
+/// file system.
 fn temporary_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    tempfile::Builder::new()
-        .prefix(".hipaa-migrate-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".hipaa-migrate-").suffix(".tmp");
+    // tempfile creates files readable by the owner only; `File::create` asks for `rw-rw-rw-`
+    // and lets the umask narrow it, and the written files should match.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    /// Returns the permission bits a file created the usual way gets under the current umask.
+    fn usual_mode(dir: &Path) -> u32 {
+        let probe = dir.join("probe");
+        fs::File::create(&probe).expect("create probe file");
+        let mode = fs::metadata(&probe)
+            .expect("probe metadata")
+            .permissions()
+            .mode()
+            & 0o777;
+        fs::remove_file(&probe).expect("remove probe file");
+        mode
+    }
+
+    fn mode_of(path: &Path) -> u32 {
+        fs::metadata(path).expect("metadata").permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn init_files_follow_umask() {
+        let temp = tempfile::tempdir().expect("temporary folder");
+        let expected = usual_mode(temp.path());
+        let InitOutcome::Written(written) = init(temp.path()).expect("init") else {
+            panic!("expected files to be written");
+        };
+        for path in written {
+            assert_eq!(mode_of(&path), expected, "{}", path.display());
+        }
+    }
+
+    #[test]
+    fn new_file_follows_umask() {
+        let temp = tempfile::tempdir().expect("temporary folder");
+        let path = temp.path().join("new.json");
+        write_atomic(&path, b"{}").expect("write");
+        assert_eq!(mode_of(&path), usual_mode(temp.path()));
+    }
+
+    #[test]
+    fn replaced_file_keeps_permissions() {
+        let temp = tempfile::tempdir().expect("temporary folder");
+        let path = temp.path().join("schema.json");
+        fs::write(&path, "old").expect("write old");
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).expect("chmod");
+        write_atomic(&path, b"new").expect("replace");
+        assert_eq!(fs::read_to_string(&path).expect("read"), "new");
+        assert_eq!(mode_of(&path), 0o640);
+    }
+
+    #[test]
+    fn init_counts_broken_link_as_existing() {
+        let temp = tempfile::tempdir().expect("temporary folder");
+        let link = temp.path().join("vendors.yaml");
+        std::os::unix::fs::symlink("missing-target.yaml", &link).expect("create symlink");
+        let outcome = init(temp.path()).expect("init");
+        assert_eq!(outcome, InitOutcome::Exists(vec![link]));
+        assert!(
+            !temp.path().join("project.yaml").exists(),
+            "nothing written"
+        );
+    }
 }

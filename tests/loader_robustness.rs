@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use hipaa_migrate::loader;
+use hipaa_migrate::diagnostic::Renderer;
+use hipaa_migrate::loader::{self, Loaded};
 use proptest::prelude::*;
 
 fn example_files() -> Vec<(String, String)> {
@@ -50,6 +51,12 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 /// Writes the base case with `name` replaced by `bytes`, loads it, and returns the problems.
 fn load_with(name: &str, bytes: &[u8]) -> Vec<String> {
+    let loaded = load_loaded_with(name, bytes);
+    loaded.problems.iter().map(ToString::to_string).collect()
+}
+
+/// Writes the base case with `name` replaced by `bytes` and loads it.
+fn load_loaded_with(name: &str, bytes: &[u8]) -> Loaded {
     let temp = tempfile::tempdir().expect("temporary folder");
     let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("inventories/invalid/base");
     for file in ["project.yaml", "systems.yaml", "vendors.yaml"] {
@@ -60,8 +67,22 @@ fn load_with(name: &str, bytes: &[u8]) -> Vec<String> {
         fs::create_dir_all(parent).expect("create folder");
     }
     fs::write(&path, bytes).expect("write file");
-    let loaded = loader::load(temp.path());
-    loaded.problems.iter().map(ToString::to_string).collect()
+    loader::load(temp.path())
+}
+
+/// Renders every problem as `check` prints them, without color.
+fn render_all(loaded: &Loaded) -> Vec<String> {
+    let renderer = Renderer::new(&loaded.inventory.files, false);
+    loaded
+        .problems
+        .iter()
+        .map(|problem| renderer.render(problem))
+        .collect()
+}
+
+/// Returns a valid system record with `extra` appended as further fields.
+fn system_with(id: &str, extra: &str) -> String {
+    format!("- id: {id}\n  name: Store\n  kind: database\n  environment: production\n{extra}")
 }
 
 /// A damaging edit to a file's text.
@@ -191,4 +212,92 @@ fn many_aliases_to_one_record_load() {
         problems.iter().all(|p| !p.contains("error")),
         "{problems:#?}"
     );
+}
+
+#[test]
+fn problem_past_column_65535_renders() {
+    let extra = format!("  depends_on: [{}nope]\n", " ".repeat(70_000));
+    let loaded = load_loaded_with("systems.yaml", system_with("store", &extra).as_bytes());
+    assert_eq!(loaded.problems.len(), 1, "{:#?}", loaded.problems);
+    let rendered = render_all(&loaded);
+    assert_eq!(rendered[0], format!("{}\n", loaded.problems[0]));
+}
+
+#[test]
+fn many_problems_on_one_line_render_small() {
+    let count = 2_000;
+    let references: Vec<String> = (0..count).map(|index| format!("missing-{index}")).collect();
+    let extra = format!("  depends_on: [{}]\n", references.join(", "));
+    let loaded = load_loaded_with("systems.yaml", system_with("store", &extra).as_bytes());
+    assert_eq!(loaded.problems.len(), count, "one problem per reference");
+    let total: usize = render_all(&loaded).iter().map(String::len).sum();
+    // One line each, about 150 bytes with the temporary path; a snippet would repeat the
+    // 25,000-character line every time.
+    assert!(total < count * 400, "rendered {total} bytes");
+}
+
+#[test]
+fn short_lines_keep_snippets() {
+    let loaded = load_loaded_with(
+        "systems.yaml",
+        system_with("store", "  depends_on: [missing]\n").as_bytes(),
+    );
+    let rendered = render_all(&loaded);
+    assert_eq!(rendered.len(), 1);
+    assert!(
+        rendered[0].contains("depends_on: [missing]"),
+        "{}",
+        rendered[0]
+    );
+}
+
+#[test]
+fn terminal_controls_are_not_echoed() {
+    let extra = "  depends_on: [\"\\e[31mRED\\e]0;title\\a\\u202E\"]\n";
+    let loaded = load_loaded_with("systems.yaml", system_with("store", extra).as_bytes());
+    assert_eq!(loaded.problems.len(), 1, "{:#?}", loaded.problems);
+    let outputs = [render_all(&loaded).join(""), loaded.problems[0].to_string()];
+    for output in outputs {
+        for hidden in ['\u{1b}', '\u{7}', '\u{202e}'] {
+            assert!(!output.contains(hidden), "{hidden:?} in {output:?}");
+        }
+        assert!(output.contains("\\u{1b}[31mRED"), "{output}");
+    }
+}
+
+#[test]
+fn control_bytes_in_source_are_masked_in_snippets() {
+    let extra = "  owner: \"a\u{1b}]0;title\u{7}\"\n  kind: databse\n";
+    let text = format!("- id: store\n  name: Store\n  environment: production\n{extra}");
+    let loaded = load_loaded_with("systems.yaml", text.as_bytes());
+    assert_eq!(loaded.problems.len(), 1, "{:#?}", loaded.problems);
+    let rendered = render_all(&loaded).join("");
+    assert!(!rendered.contains('\u{1b}'), "{rendered:?}");
+    assert!(!rendered.contains('\u{7}'), "{rendered:?}");
+    assert!(rendered.contains("a?]0;title?"), "{rendered}");
+}
+
+#[test]
+fn record_with_many_errors_is_capped() {
+    let items = vec!["{a: 1}"; 5_000].join(", ");
+    let extra = format!("  depends_on: [{items}]\n");
+    let start = std::time::Instant::now();
+    let loaded = load_loaded_with("systems.yaml", system_with("store", &extra).as_bytes());
+    let elapsed = start.elapsed();
+    assert_eq!(loaded.problems.len(), 101);
+    let notes = loaded
+        .problems
+        .iter()
+        .filter(|p| p.message == "entry has more errors than the 100 shown here")
+        .count();
+    assert_eq!(notes, 1);
+    assert!(
+        loaded
+            .inventory
+            .systems
+            .iter()
+            .all(|s| s.id.value != "store")
+    );
+    // Without the cap, each of the 5,000 errors would decode the 5,000 items again.
+    assert!(elapsed.as_secs() < 20, "took {elapsed:?}");
 }

@@ -21,14 +21,51 @@ pub struct DecodeError {
     /// What is wrong, naming the value.
     pub message: String,
     /// What to do about it, when there is something specific to say.
-    pub help: Option<String>,
+    pub help: Option<Box<str>>,
     /// Position of the innermost node involved; `None` until a node claims the error.
     pub pos: Option<Pos>,
-    /// Key of the innermost mapping entry whose value is invalid.
-    pub field: Option<String>,
+    /// Keys and list indices leading from the decoded node to the node the error is about:
+    /// the invalid value, the unknown key, or the mapping that lacks a required field.
+    pub path: Vec<Segment>,
+    /// Kind of error.
+    pub kind: DecodeErrorKind,
+    /// The number as the message shows it, when the message names a number, so the node's
+    /// source text can replace it.
+    shown_number: Option<Box<str>>,
+}
+
+/// One step of a [`DecodeError::path`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Segment {
+    /// The entry of a mapping with this key.
+    Key(String),
+    /// The item of a list at this index, counted from 0.
+    Index(usize),
+}
+
+/// Kinds of [`DecodeError`] that callers treat apart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DecodeErrorKind {
+    /// A required field, named here, is absent from the mapping at the error's path.
+    MissingField(&'static str),
+    /// A mapping has a key its record type does not define; the path ends at the key.
+    UnknownField,
+    /// Any other error: a wrong type or an invalid value.
+    Other,
 }
 
 impl DecodeError {
+    fn new(message: String, help: Option<String>, kind: DecodeErrorKind) -> Self {
+        DecodeError {
+            message,
+            help: help.map(String::into_boxed_str),
+            pos: None,
+            path: Vec::new(),
+            kind,
+            shown_number: None,
+        }
+    }
+
     fn at(mut self, pos: Pos) -> Self {
         if self.pos.is_none() {
             self.pos = Some(pos);
@@ -36,18 +73,41 @@ impl DecodeError {
         self
     }
 
-    fn in_field(mut self, key: &Node) -> Self {
-        if self.field.is_none()
-            && let Value::Str(name) = &key.value
+    /// Adds the step from a parent node to the node the path starts at.
+    fn under(mut self, segment: Segment) -> Self {
+        self.path.insert(0, segment);
+        self
+    }
+
+    /// Shows the number as written in the source when the message names the node's number.
+    fn with_number_text(mut self, node: &Node) -> Self {
+        if self.pos.is_none()
+            && let (Some(shown), Some(text)) = (self.shown_number.take(), &node.text)
         {
-            self.field = Some(name.clone());
+            self.message = self
+                .message
+                .replacen(&format!("`{shown}`"), &format!("`{text}`"), 1);
         }
         self
     }
 
+    /// Returns the key of the innermost mapping entry that contains the error, not counting
+    /// the unknown key itself when the error is an unknown field.
+    pub fn field(&self) -> Option<&str> {
+        let path = match self.kind {
+            // The path ends at the unknown key itself, which the message names already.
+            DecodeErrorKind::UnknownField => self.path.split_last().map_or(&[][..], |(_, p)| p),
+            _ => &self.path[..],
+        };
+        path.iter().rev().find_map(|segment| match segment {
+            Segment::Key(key) => Some(key.as_str()),
+            Segment::Index(_) => None,
+        })
+    }
+
     /// Returns the message, naming the field when the error is about a field's value.
     pub fn full_message(&self) -> String {
-        match &self.field {
+        match self.field() {
             Some(field) => format!("`{field}`: {}", self.message),
             None => self.message.clone(),
         }
@@ -64,12 +124,7 @@ impl std::error::Error for DecodeError {}
 
 impl de::Error for DecodeError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        DecodeError {
-            message: msg.to_string(),
-            help: None,
-            pos: None,
-            field: None,
-        }
+        DecodeError::new(msg.to_string(), None, DecodeErrorKind::Other)
     }
 
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
@@ -80,12 +135,11 @@ impl de::Error for DecodeError {
             ),
             None => format!("allowed fields: {}", quote_list(expected)),
         };
-        DecodeError {
-            message: format!("unknown field `{field}`"),
-            help: Some(help),
-            pos: None,
-            field: None,
-        }
+        DecodeError::new(
+            format!("unknown field `{field}`"),
+            Some(help),
+            DecodeErrorKind::UnknownField,
+        )
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
@@ -96,54 +150,59 @@ impl de::Error for DecodeError {
             ),
             None => format!("allowed values: {}", quote_list(expected)),
         };
-        DecodeError {
-            message: format!("invalid value `{variant}`"),
-            help: Some(help),
-            pos: None,
-            field: None,
-        }
+        DecodeError::new(
+            format!("invalid value `{variant}`"),
+            Some(help),
+            DecodeErrorKind::Other,
+        )
     }
 
     fn invalid_type(unexpected: de::Unexpected<'_>, expected: &dyn de::Expected) -> Self {
-        DecodeError {
-            message: format!(
-                "expected {}, found {unexpected}",
-                describe_expected(expected)
-            ),
-            help: None,
-            pos: None,
-            field: None,
-        }
+        let (found, shown_number) = describe_unexpected(&unexpected);
+        let mut error = DecodeError::new(
+            format!("expected {}, found {found}", describe_expected(expected)),
+            None,
+            DecodeErrorKind::Other,
+        );
+        error.shown_number = shown_number;
+        error
     }
 
     fn invalid_value(unexpected: de::Unexpected<'_>, expected: &dyn de::Expected) -> Self {
-        DecodeError {
-            message: format!(
-                "invalid value {unexpected}, expected {}",
-                describe_expected(expected)
-            ),
-            help: None,
-            pos: None,
-            field: None,
-        }
+        let (found, shown_number) = describe_unexpected(&unexpected);
+        let mut error = DecodeError::new(
+            format!("expected {}, found {found}", describe_expected(expected)),
+            None,
+            DecodeErrorKind::Other,
+        );
+        error.shown_number = shown_number;
+        error
     }
 
     fn missing_field(field: &'static str) -> Self {
-        DecodeError {
-            message: format!("missing field `{field}`"),
-            help: Some(format!("add `{field}:` to this entry")),
-            pos: None,
-            field: None,
-        }
+        DecodeError::new(
+            format!("missing field `{field}`"),
+            Some(format!("add `{field}:` to this entry")),
+            DecodeErrorKind::MissingField(field),
+        )
     }
 }
 
 /// Describes what serde expected in words a YAML author uses; serde names Rust types.
 fn describe_expected(expected: &dyn de::Expected) -> String {
     let text = expected.to_string();
+    let range = |min: &dyn fmt::Display, max: &dyn fmt::Display| {
+        format!("a whole number from {min} to {max}")
+    };
     match text.as_str() {
-        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number of 0 or more".to_owned(),
-        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".to_owned(),
+        "u8" => range(&u8::MIN, &u8::MAX),
+        "u16" => range(&u16::MIN, &u16::MAX),
+        "u32" => range(&u32::MIN, &u32::MAX),
+        "u64" | "usize" => range(&u64::MIN, &u64::MAX),
+        "i8" => range(&i8::MIN, &i8::MAX),
+        "i16" => range(&i16::MIN, &i16::MAX),
+        "i32" => range(&i32::MIN, &i32::MAX),
+        "i64" | "isize" => range(&i64::MIN, &i64::MAX),
         "f32" | "f64" => "a number".to_owned(),
         "a string" | "a borrowed string" => "text".to_owned(),
         "a sequence" => "a list".to_owned(),
@@ -152,18 +211,52 @@ fn describe_expected(expected: &dyn de::Expected) -> String {
     }
 }
 
-/// Returns the candidate nearest to `word` when it is close enough to be a likely typo.
+/// Describes a value serde rejected, quoting scalars in backticks, and returns the number's
+/// text when the value is a number.
+fn describe_unexpected(unexpected: &de::Unexpected<'_>) -> (String, Option<Box<str>>) {
+    use de::Unexpected;
+
+    let number = |kind: &str, text: String| (format!("the {kind} `{text}`"), Some(text.into()));
+    match unexpected {
+        Unexpected::Bool(value) => (format!("the boolean `{value}`"), None),
+        Unexpected::Unsigned(value) => number("integer", value.to_string()),
+        Unexpected::Signed(value) => number("integer", value.to_string()),
+        Unexpected::Float(value) => number("number", value.to_string()),
+        Unexpected::Char(value) => (format!("the character `{value}`"), None),
+        Unexpected::Str(value) => (format!("the string `{value}`"), None),
+        Unexpected::Unit => ("null".to_owned(), None),
+        Unexpected::Seq => ("a list".to_owned(), None),
+        Unexpected::Map => ("a mapping".to_owned(), None),
+        other => (other.to_string(), None),
+    }
+}
+
+/// Returns the candidate a mistyped `word` most likely means, or `None` when none is close.
+///
+/// The first candidate, in the order given, that starts with `word` (ignoring case) wins, so
+/// `tls` suggests `tls_1_2_or_higher` before `tls_below_1_2`. Otherwise the candidate with the
+/// highest Jaro-Winkler similarity wins, when it is at least 0.8.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let word_lower = word.to_lowercase();
+    let word_lower = word.trim().to_lowercase();
+    let mut first_with_prefix = None;
     let mut best: Option<(&str, f64)> = None;
     for candidate in candidates {
-        let score = strsim::jaro_winkler(&word_lower, &candidate.to_lowercase());
+        let candidate_lower = candidate.to_lowercase();
+        if first_with_prefix.is_none()
+            && !word_lower.is_empty()
+            && candidate_lower.starts_with(&word_lower)
+        {
+            first_with_prefix = Some(candidate);
+        }
+        let score = strsim::jaro_winkler(&word_lower, &candidate_lower);
         if best.is_none_or(|(_, best_score)| score > best_score) {
             best = Some((candidate, score));
         }
     }
-    best.filter(|(_, score)| *score >= 0.8)
-        .map(|(candidate, _)| candidate)
+    first_with_prefix.or_else(|| {
+        best.filter(|(_, score)| *score >= 0.8)
+            .map(|(candidate, _)| candidate)
+    })
 }
 
 fn quote_list(items: &[&str]) -> String {
@@ -203,23 +296,37 @@ impl NodeDeserializer<'_> {
             )),
             _ => None,
         };
-        DecodeError {
-            message: format!("expected {expected}, found {found}"),
+        DecodeError::new(
+            format!("expected {expected}, found {found}"),
             help,
-            pos: Some(self.pos()),
-            field: None,
-        }
+            DecodeErrorKind::Other,
+        )
+        .at(self.pos())
     }
+}
 
-    /// Returns the scalar's text for string-like targets; numbers become their decimal text.
-    fn scalar_text(self) -> Option<String> {
-        match &self.0.value {
-            Value::Str(text) => Some(text.clone()),
-            Value::Int(number) => Some(number.to_string()),
-            Value::UInt(number) => Some(number.to_string()),
-            Value::Float(number) => Some(number.to_string()),
-            _ => None,
-        }
+/// Returns a scalar's text for string-like targets: a string as it is, a number as written in
+/// the source (`0x10`, `007`, `1.50`), or its decimal form when the source is not known.
+pub fn scalar_text(node: &Node) -> Option<String> {
+    if let Some(text) = &node.text {
+        return Some(text.to_string());
+    }
+    match &node.value {
+        Value::Str(text) => Some(text.clone()),
+        Value::Int(number) => Some(number.to_string()),
+        Value::UInt(number) => Some(number.to_string()),
+        Value::Float(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// Returns the text of a mapping key for a [`Segment::Key`].
+pub fn key_text(key: &Node) -> String {
+    match &key.value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(value) => value.to_string(),
+        Value::Seq(_) | Value::Map(_) => key.value.type_name().to_owned(),
+        _ => scalar_text(key).unwrap_or_default(),
     }
 }
 
@@ -240,12 +347,18 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_> {
         let result = match &self.0.value {
             Value::Null => visitor.visit_unit(),
             Value::Bool(value) => visitor.visit_bool(*value),
-            Value::Int(value) => visitor.visit_i64(*value),
-            Value::UInt(value) => visitor.visit_u64(*value),
-            Value::Float(value) => visitor.visit_f64(*value),
+            Value::Int(value) => visitor
+                .visit_i64(*value)
+                .map_err(|error: DecodeError| error.with_number_text(self.0)),
+            Value::UInt(value) => visitor
+                .visit_u64(*value)
+                .map_err(|error: DecodeError| error.with_number_text(self.0)),
+            Value::Float(value) => visitor
+                .visit_f64(*value)
+                .map_err(|error: DecodeError| error.with_number_text(self.0)),
             Value::Str(text) => visitor.visit_str(text),
             Value::Seq(items) => visitor.visit_seq(NodeSeq {
-                items: items.iter(),
+                items: items.iter().enumerate(),
             }),
             Value::Map(entries) => visitor.visit_map(NodeMap {
                 entries: entries.iter(),
@@ -272,7 +385,7 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_> {
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
-        match self.scalar_text() {
+        match scalar_text(self.0) {
             Some(text) => visitor
                 .visit_string(text)
                 .map_err(|e: DecodeError| e.at(self.pos())),
@@ -316,7 +429,9 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_> {
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
         match &self.0.value {
             Value::Seq(_) => self.deserialize_any(visitor),
-            Value::Null => visitor.visit_seq(NodeSeq { items: [].iter() }),
+            Value::Null => visitor.visit_seq(NodeSeq {
+                items: [].iter().enumerate(),
+            }),
             _ => Err(self.invalid_type("a list")),
         }
     }
@@ -360,7 +475,7 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, DecodeError> {
-        match self.scalar_text() {
+        match scalar_text(self.0) {
             Some(text) => visitor
                 .visit_enum(UnitVariant { name: text })
                 .map_err(|e: DecodeError| e.at(self.pos())),
@@ -374,7 +489,7 @@ impl<'de> Deserializer<'de> for NodeDeserializer<'_> {
 }
 
 struct NodeSeq<'a> {
-    items: std::slice::Iter<'a, Node>,
+    items: std::iter::Enumerate<std::slice::Iter<'a, Node>>,
 }
 
 impl<'de> SeqAccess<'de> for NodeSeq<'_> {
@@ -385,10 +500,10 @@ impl<'de> SeqAccess<'de> for NodeSeq<'_> {
         seed: T,
     ) -> Result<Option<T::Value>, DecodeError> {
         match self.items.next() {
-            Some(node) => seed
+            Some((index, node)) => seed
                 .deserialize(NodeDeserializer(node))
                 .map(Some)
-                .map_err(|error| error.at(node.pos)),
+                .map_err(|error| error.at(node.pos).under(Segment::Index(index))),
             None => Ok(None),
         }
     }
@@ -415,7 +530,7 @@ impl<'de> MapAccess<'de> for NodeMap<'_> {
                 self.value = Some((key, value));
                 seed.deserialize(NodeDeserializer(key))
                     .map(Some)
-                    .map_err(|error| error.at(key.pos))
+                    .map_err(|error| error.at(key.pos).under(Segment::Key(key_text(key))))
             }
             None => Ok(None),
         }
@@ -431,7 +546,7 @@ impl<'de> MapAccess<'de> for NodeMap<'_> {
             ));
         };
         seed.deserialize(NodeDeserializer(node))
-            .map_err(|error| error.at(node.pos).in_field(key))
+            .map_err(|error| error.at(node.pos).under(Segment::Key(key_text(key))))
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -520,5 +635,77 @@ impl<'de> SeqAccess<'de> for LocatedSeq<'_> {
                 .map_err(|error| error.at(self.node.pos)),
             _ => Ok(None),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TRANSPORTS: [&str; 6] = [
+        "private_link",
+        "vpn",
+        "tls_1_2_or_higher",
+        "tls_below_1_2",
+        "plaintext",
+        "public_internet",
+    ];
+
+    #[test]
+    fn closest_prefers_first_prefix_match() {
+        assert_eq!(closest("tls", TRANSPORTS), Some("tls_1_2_or_higher"));
+        assert_eq!(closest("TLS_B", TRANSPORTS), Some("tls_below_1_2"));
+        assert_eq!(closest("Name", ["id", "name"]), Some("name"));
+    }
+
+    #[test]
+    fn closest_falls_back_to_similarity() {
+        assert_eq!(closest("plaintxt", TRANSPORTS), Some("plaintext"));
+        assert_eq!(closest("carrier-pigeon", TRANSPORTS), None);
+        assert_eq!(closest("", TRANSPORTS), None);
+        assert_eq!(closest("  ", TRANSPORTS), None);
+    }
+
+    #[test]
+    fn integer_ranges_are_named() {
+        assert_eq!(
+            describe_expected(&"u32"),
+            "a whole number from 0 to 4294967295"
+        );
+        assert_eq!(describe_expected(&"u8"), "a whole number from 0 to 255");
+        assert_eq!(
+            describe_expected(&"i16"),
+            "a whole number from -32768 to 32767"
+        );
+    }
+
+    #[test]
+    fn error_path_names_each_level() {
+        let node = crate::loader::yaml::parse("a:\n  - 1\n  - x\n")
+            .expect("valid YAML")
+            .expect("a document");
+        let error = from_node::<std::collections::BTreeMap<String, Vec<u8>>>(&node)
+            .expect_err("text in a list of numbers");
+        assert_eq!(
+            error.path,
+            vec![Segment::Key("a".to_owned()), Segment::Index(1)]
+        );
+        assert_eq!(error.pos, Some(Pos { line: 3, column: 5 }));
+    }
+
+    #[test]
+    fn missing_field_path_is_the_mapping() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Inner {
+            required: u8,
+        }
+        let node = crate::loader::yaml::parse("outer:\n  other: 1\n")
+            .expect("valid YAML")
+            .expect("a document");
+        let error = from_node::<std::collections::BTreeMap<String, Inner>>(&node)
+            .expect_err("missing field");
+        assert_eq!(error.kind, DecodeErrorKind::MissingField("required"));
+        assert_eq!(error.path, vec![Segment::Key("outer".to_owned())]);
     }
 }

@@ -23,6 +23,13 @@ pub enum FileRole {
     Controls,
 }
 
+impl FileRole {
+    /// Returns whether files of this role define the ids that other records refer to.
+    pub fn defines_ids(self) -> bool {
+        matches!(self, FileRole::Systems | FileRole::Vendors)
+    }
+}
+
 /// File names the loader reads at the top of an inventory folder.
 pub const KNOWN_FILES: [(&str, FileRole); 5] = [
     ("project.yaml", FileRole::Project),
@@ -41,6 +48,10 @@ const KNOWN_FOLDERS: [(&str, FileRole); 2] = [
 /// Files in an inventory folder that are not inventory YAML and are expected there.
 const IGNORED_FILES: [&str; 1] = ["journal.jsonl"];
 
+/// Folders in an inventory folder that are expected there and hold no records: `init` writes
+/// the JSON Schemas into `schemas/`.
+const IGNORED_FOLDERS: [&str; 1] = ["schemas"];
+
 /// A file to read and what it holds.
 #[derive(Clone, Debug)]
 pub struct FoundFile {
@@ -50,11 +61,21 @@ pub struct FoundFile {
     pub role: FileRole,
 }
 
+/// The outcome of looking through an inventory folder.
+#[derive(Clone, Debug, Default)]
+pub struct Discovered {
+    /// Files to read, in reading order.
+    pub files: Vec<FoundFile>,
+    /// Systems or vendors files and folders that exist but cannot be read, so the ids they
+    /// may define are unknown.
+    pub unreadable_id_sources: Vec<PathBuf>,
+}
+
 /// Lists the files to read, in a fixed order: project, systems, vendors, services, controls,
 /// with files under `systems/` and `vendors/` in name order after the top-level file.
 ///
 /// Returns `None` when the folder itself cannot be used.
-pub fn discover(dir: &Path, problems: &mut Vec<Problem>) -> Option<Vec<FoundFile>> {
+pub fn discover(dir: &Path, problems: &mut Vec<Problem>) -> Option<Discovered> {
     match fs::metadata(dir) {
         Ok(meta) if meta.is_dir() => {}
         Ok(_) => {
@@ -65,12 +86,16 @@ pub fn discover(dir: &Path, problems: &mut Vec<Problem>) -> Option<Vec<FoundFile
             return None;
         }
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
-            problems.push(
+            let problem = if is_broken_link(dir) {
+                Problem::file_error(dir, "is a broken symbolic link")
+                    .with_help("point the link at the inventory folder, or pass the folder itself")
+            } else {
                 Problem::file_error(dir, "inventory folder not found").with_help(format!(
                     "check the path, or run `hipaa-migrate init {}` to start an inventory",
                     dir.display()
-                )),
-            );
+                ))
+            };
+            problems.push(problem);
             return None;
         }
         Err(error) => {
@@ -81,74 +106,189 @@ pub fn discover(dir: &Path, problems: &mut Vec<Problem>) -> Option<Vec<FoundFile
             return None;
         }
     }
+    // A folder that exists but cannot be listed would fail every later step too, so one line
+    // reports it here.
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => {
+            problems.push(Problem::file_error(
+                dir,
+                format!("cannot open folder: {error}"),
+            ));
+            return None;
+        }
+    };
+    let mut top_level: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .collect();
+    top_level.sort();
 
-    let mut found = Vec::new();
+    let mut discovered = Discovered::default();
     for (name, role) in KNOWN_FILES {
         let path = dir.join(name);
-        match fs::metadata(&path) {
-            Ok(meta) if meta.is_dir() => problems.push(
-                Problem::file_error(&path, "is a folder, but a YAML file was expected here")
-                    .with_help(format!("move its contents into a file named {name}")),
-            ),
-            Ok(_) => found.push(FoundFile { path, role }),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                if role == FileRole::Project {
-                    problems.push(
-                        Problem::file_error(&path, "project.yaml not found").with_help(
-                            "every inventory needs one; `hipaa-migrate init DIR` writes a starter",
-                        ),
-                    );
-                }
-            }
-            Err(error) => {
-                problems.push(Problem::file_error(&path, format!("cannot read: {error}")));
-            }
-        }
+        discover_known_file(path, role, &mut discovered, problems);
         if let Some((folder, _)) = KNOWN_FOLDERS.iter().find(|(_, r)| *r == role) {
-            found.extend(discover_folder(&dir.join(folder), role, problems));
+            discover_folder(&dir.join(folder), role, &mut discovered, problems);
         }
     }
-    warn_unknown_files(dir, problems);
-    Some(found)
+    warn_unknown_files(&top_level, problems);
+    warn_unknown_folders(&top_level, problems);
+    Some(discovered)
 }
 
-fn discover_folder(folder: &Path, role: FileRole, problems: &mut Vec<Problem>) -> Vec<FoundFile> {
+/// Adds one of the [`KNOWN_FILES`] when it exists, or reports why it cannot be read.
+fn discover_known_file(
+    path: PathBuf,
+    role: FileRole,
+    discovered: &mut Discovered,
+    problems: &mut Vec<Problem>,
+) {
+    let name = path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .unwrap_or_default()
+        .to_owned();
+    let unreadable = match fs::metadata(&path) {
+        Ok(meta) if meta.is_dir() => {
+            problems.push(
+                Problem::file_error(&path, "is a folder, but a YAML file was expected here")
+                    .with_help(format!("move its contents into a file named {name}")),
+            );
+            true
+        }
+        Ok(_) => {
+            discovered.files.push(FoundFile {
+                path: path.clone(),
+                role,
+            });
+            false
+        }
+        Err(error) if error.kind() == io::ErrorKind::NotFound && is_broken_link(&path) => {
+            problems.push(broken_link_problem(&path));
+            true
+        }
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            if role == FileRole::Project {
+                problems.push(
+                    Problem::file_error(&path, "project.yaml not found").with_help(
+                        "every inventory needs one; `hipaa-migrate init DIR` writes a starter",
+                    ),
+                );
+            }
+            false
+        }
+        Err(error) => {
+            problems.push(Problem::file_error(&path, format!("cannot read: {error}")));
+            true
+        }
+    };
+    if unreadable && role.defines_ids() {
+        discovered.unreadable_id_sources.push(path);
+    }
+}
+
+/// Adds the YAML files directly inside `folder`, and warns about what is there but not read.
+fn discover_folder(
+    folder: &Path,
+    role: FileRole,
+    discovered: &mut Discovered,
+    problems: &mut Vec<Problem>,
+) {
     let entries = match fs::read_dir(folder) {
         Ok(entries) => entries,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => return Vec::new(),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            if is_broken_link(folder) {
+                problems.push(broken_link_problem(folder));
+                discovered.unreadable_id_sources.push(folder.to_path_buf());
+            }
+            return;
+        }
         Err(error) if error.kind() == io::ErrorKind::NotADirectory => {
             problems.push(
                 Problem::file_error(folder, "is a file, but a folder of YAML files was expected")
                     .with_help("rename it with a .yaml extension, or make it a folder"),
             );
-            return Vec::new();
+            discovered.unreadable_id_sources.push(folder.to_path_buf());
+            return;
         }
         Err(error) => {
             problems.push(Problem::file_error(
                 folder,
                 format!("cannot open folder: {error}"),
             ));
-            return Vec::new();
+            discovered.unreadable_id_sources.push(folder.to_path_buf());
+            return;
         }
     };
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| is_yaml(path))
         .collect();
     paths.sort();
-    let mut found = Vec::new();
+    let folder_name = folder.file_name().map_or_else(
+        || folder.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    );
     for path in paths {
         if path.is_dir() {
+            if is_yaml(&path) {
+                problems.push(
+                    Problem::file_error(&path, "is a folder, but a YAML file was expected here")
+                        .with_help("nested folders are not read; move its files up one level"),
+                );
+            } else if let Some(count) = yaml_files_below(&path) {
+                problems.push(
+                    Problem::file_warning(&path, "nested folder is not read").with_help(format!(
+                        "only files directly inside {folder_name}/ are read; move the {} in \
+                         this folder up into {folder_name}/",
+                        count_files(count)
+                    )),
+                );
+            }
+        } else if is_yaml(&path) {
+            discovered.files.push(FoundFile { path, role });
+        } else if has_yaml_extension_in_any_case(&path) {
             problems.push(
-                Problem::file_error(&path, "is a folder, but a YAML file was expected here")
-                    .with_help("nested folders are not read; move its files up one level"),
+                Problem::file_warning(&path, "file is not read: its extension is not lower case")
+                    .with_help("rename it to end in .yaml; only .yaml and .yml files are read"),
             );
-        } else {
-            found.push(FoundFile { path, role });
         }
     }
-    found
+}
+
+/// Returns how many YAML files are in `folder` or any folder below it, or `None` when there
+/// are none.
+fn yaml_files_below(folder: &Path) -> Option<usize> {
+    let mut count = 0;
+    let mut pending = vec![folder.to_path_buf()];
+    // Bounds the walk, so a symbolic link pointing back up cannot make it endless.
+    let mut folders_left = 1_000;
+    while let Some(current) = pending.pop() {
+        let Ok(entries) = fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                if folders_left > 0 {
+                    folders_left -= 1;
+                    pending.push(path);
+                }
+            } else if has_yaml_extension_in_any_case(&path) {
+                count += 1;
+            }
+        }
+    }
+    (count > 0).then_some(count)
+}
+
+fn count_files(count: usize) -> String {
+    if count == 1 {
+        "1 YAML file".to_owned()
+    } else {
+        format!("{count} YAML files")
+    }
 }
 
 fn is_yaml(path: &Path) -> bool {
@@ -158,24 +298,44 @@ fn is_yaml(path: &Path) -> bool {
     )
 }
 
+/// Returns whether the extension is `yaml` or `yml` in any mix of case, such as `YAML`.
+fn has_yaml_extension_in_any_case(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+/// Returns whether `path` is a symbolic link whose target does not exist.
+fn is_broken_link(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink())
+        && fs::metadata(path).is_err_and(|error| error.kind() == io::ErrorKind::NotFound)
+}
+
+fn broken_link_problem(path: &Path) -> Problem {
+    let target = fs::read_link(path).map_or_else(
+        |_| "a missing file".to_owned(),
+        |target| target.display().to_string(),
+    );
+    Problem::file_error(path, "is a broken symbolic link").with_help(format!(
+        "it points to {target}, which does not exist; fix or remove the link"
+    ))
+}
+
 /// Warns about YAML files at the top of the folder that the loader would silently skip,
-/// such as `system.yaml` or `vendors.yml`.
-fn warn_unknown_files(dir: &Path, problems: &mut Vec<Problem>) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
-    };
-    let mut unknown: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| is_yaml(path) && !path.is_dir())
-        .filter(|path| {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            !KNOWN_FILES.iter().any(|(known, _)| *known == name) && !IGNORED_FILES.contains(&name)
-        })
-        .collect();
-    unknown.sort();
-    for path in unknown {
+/// such as `system.yaml`, `vendors.yml` or `Systems.YAML`.
+fn warn_unknown_files(top_level: &[PathBuf], problems: &mut Vec<Problem>) {
+    for path in top_level {
+        if !has_yaml_extension_in_any_case(path) || path.is_dir() {
+            continue;
+        }
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if KNOWN_FILES.iter().any(|(known, _)| *known == name) || IGNORED_FILES.contains(&name) {
+            continue;
+        }
+        if path.is_symlink() && is_broken_link(path) {
+            problems.push(broken_link_problem(path));
+            continue;
+        }
         let help = match closest(name, KNOWN_FILES.iter().map(|(known, _)| *known)) {
             Some(best) => format!("did you mean {best}? This file is not read"),
             None => format!(
@@ -183,7 +343,36 @@ fn warn_unknown_files(dir: &Path, problems: &mut Vec<Problem>) {
                 KNOWN_FILES.map(|(known, _)| known).join(", ")
             ),
         };
-        problems.push(Problem::file_warning(&path, "unknown inventory file").with_help(help));
+        problems.push(Problem::file_warning(path, "unknown inventory file").with_help(help));
+    }
+}
+
+/// Warns about folders at the top that hold YAML files and are named like `systems/` or
+/// `vendors/` but not exactly, such as `system/` or `Vendors/`, because their files are not
+/// read.
+fn warn_unknown_folders(top_level: &[PathBuf], problems: &mut Vec<Problem>) {
+    for path in top_level {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if !path.is_dir()
+            || name.starts_with('.')
+            || IGNORED_FOLDERS.contains(&name)
+            || KNOWN_FOLDERS.iter().any(|(known, _)| *known == name)
+        {
+            continue;
+        }
+        let Some(best) = closest(name, KNOWN_FOLDERS.iter().map(|(known, _)| *known)) else {
+            continue;
+        };
+        if let Some(count) = yaml_files_below(path) {
+            problems.push(
+                Problem::file_warning(path, "unknown inventory folder").with_help(format!(
+                    "did you mean {best}/? This folder is not read, and it holds {}",
+                    count_files(count)
+                )),
+            );
+        }
     }
 }
 
@@ -193,8 +382,12 @@ pub fn read_all(files: &[FoundFile]) -> Vec<Result<String, Box<Problem>>> {
 }
 
 fn read_text(path: &Path) -> Result<String, Box<Problem>> {
-    let bytes = fs::read(path)
-        .map_err(|error| Box::new(Problem::file_error(path, format!("cannot read: {error}"))))?;
+    let bytes = fs::read(path).map_err(|error| {
+        if error.kind() == io::ErrorKind::NotFound && is_broken_link(path) {
+            return Box::new(broken_link_problem(path));
+        }
+        Box::new(Problem::file_error(path, format!("cannot read: {error}")))
+    })?;
     String::from_utf8(bytes).map_err(|error| {
         let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
         let line = valid.split(|&b| b == b'\n').count();

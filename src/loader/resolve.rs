@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::catalog;
-use crate::diagnostic::Problem;
+use crate::diagnostic::{Problem, is_hidden_or_control};
 use crate::loader::decode::closest;
 use crate::loader::yaml::Pos;
 use crate::loader::{Inventory, RecordKind};
@@ -62,9 +62,24 @@ struct IdEntry {
     pos: Pos,
 }
 
+/// Outcome of checking the text of an id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum IdText {
+    /// The id is usable.
+    Valid,
+    /// The id is reported as invalid, but other records can still name it as written, so
+    /// references to it are not reported as unknown as well.
+    Invalid,
+    /// The id is empty; nothing can refer to it.
+    Empty,
+}
+
 struct Resolver<'a> {
     inventory: &'a Inventory,
     ids: HashMap<&'a str, IdEntry>,
+    /// The keys of `ids` in the order they were defined, so suggestions do not depend on
+    /// hash order.
+    id_order: Vec<&'a str>,
     problems: &'a mut Vec<Problem>,
 }
 
@@ -73,6 +88,7 @@ pub fn resolve(inventory: &Inventory, problems: &mut Vec<Problem>) {
     let mut resolver = Resolver {
         inventory,
         ids: HashMap::with_capacity(inventory.systems.len() + inventory.vendors.len()),
+        id_order: Vec::with_capacity(inventory.systems.len() + inventory.vendors.len()),
         problems,
     };
     resolver.index_ids();
@@ -112,45 +128,64 @@ impl<'a> Resolver<'a> {
     }
 
     fn index_id(&mut self, kind: IdKind, id: &'a Located<String>, origin: Origin) {
-        {
-            if !self.check_id_text(id, origin) {
-                return;
-            }
-            if let Some(first) = self.ids.get(id.as_str()) {
-                let first_path = self.path(first.origin);
-                let problem = Problem::error(
-                    self.path(origin),
-                    id.pos,
-                    format!(
-                        "duplicate id `{id}`: already used by a {}",
-                        first.kind.noun()
-                    ),
-                )
-                .with_help("ids are unique across systems and vendors; rename one of them")
-                .with_related(first_path, first.pos, "first used here");
-                self.problems.push(problem);
-                return;
-            }
-            self.ids.insert(
-                id.as_str(),
-                IdEntry {
-                    kind,
-                    origin,
-                    pos: id.pos,
-                },
-            );
+        if self.check_id_text(id, self.path(origin)) == IdText::Empty {
+            return;
         }
+        if let Some(first) = self.ids.get(id.as_str()) {
+            let first_path = self.path(first.origin);
+            let problem = Problem::error(
+                self.path(origin),
+                id.pos,
+                format!(
+                    "duplicate id `{id}`: already used by a {}",
+                    first.kind.noun()
+                ),
+            )
+            .with_help("ids are unique across systems and vendors; rename one of them")
+            .with_related(first_path, first.pos, "first used here");
+            self.problems.push(problem);
+            return;
+        }
+        self.ids.insert(
+            id.as_str(),
+            IdEntry {
+                kind,
+                origin,
+                pos: id.pos,
+            },
+        );
+        self.id_order.push(id.as_str());
     }
 
-    /// Rejects ids that other records could not refer to reliably.
-    fn check_id_text(&mut self, id: &Located<String>, origin: Origin) -> bool {
+    /// Reports ids that other records could not refer to reliably: empty ones, and ones with
+    /// whitespace, control characters or invisible formatting characters.
+    fn check_id_text(&mut self, id: &Located<String>, path: &Path) -> IdText {
         let text = id.as_str();
         if text.trim().is_empty() {
             self.problems.push(
-                Problem::error(self.path(origin), id.pos, "empty id")
+                Problem::error(path, id.pos, "empty id")
                     .with_help("give the entry a short, stable id such as `patient-api`"),
             );
-            return false;
+            return IdText::Empty;
+        }
+        if let Some(hidden) = text.chars().find(|c| is_hidden_or_control(*c)) {
+            let kind = if hidden.is_control() {
+                "control"
+            } else {
+                "invisible formatting"
+            };
+            self.problems.push(
+                Problem::error(
+                    path,
+                    id.pos,
+                    format!(
+                        "invalid id `{text}`: contains the {kind} character U+{:04X}",
+                        u32::from(hidden)
+                    ),
+                )
+                .with_help("ids are plain text; retype the id without that character"),
+            );
+            return IdText::Invalid;
         }
         if text.chars().any(char::is_whitespace) {
             let suggestion = text
@@ -160,7 +195,7 @@ impl<'a> Resolver<'a> {
                 .to_lowercase();
             self.problems.push(
                 Problem::error(
-                    self.path(origin),
+                    path,
                     id.pos,
                     format!("invalid id `{text}`: ids contain no spaces"),
                 )
@@ -168,9 +203,9 @@ impl<'a> Resolver<'a> {
                     "use `{suggestion}` and put the readable name in `name`"
                 )),
             );
-            return false;
+            return IdText::Invalid;
         }
-        true
+        IdText::Valid
     }
 
     /// Adds a problem unless `reference` names a record of an accepted kind.
@@ -206,11 +241,12 @@ impl<'a> Resolver<'a> {
             }
             None if !self.inventory.skipped_files.is_empty() => {}
             None => {
+                let ids = &self.ids;
                 let candidates = self
-                    .ids
+                    .id_order
                     .iter()
-                    .filter(|(_, entry)| accepts.allows(entry.kind))
-                    .map(|(id, _)| *id);
+                    .copied()
+                    .filter(|id| ids.get(id).is_some_and(|entry| accepts.allows(entry.kind)));
                 let help = match closest(reference.as_str(), candidates) {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => format!("add a {} with this id, or fix the spelling", accepts.noun()),
@@ -261,9 +297,35 @@ impl<'a> Resolver<'a> {
             }
             for sink in &system.logs_to {
                 self.check_reference(origin, "logs_to", sink, Accepts::SystemsOrVendors);
+                if sink.value == system.id.value {
+                    self.problems.push(
+                        Problem::warning(
+                            self.path(origin),
+                            sink.pos,
+                            format!("`{}` sends its logs to itself", system.id),
+                        )
+                        .with_help(
+                            "remove it from `logs_to`, which lists the systems or vendors that \
+                             receive this system's logs",
+                        ),
+                    );
+                }
             }
             for target in &system.backups_to {
                 self.check_reference(origin, "backups_to", target, Accepts::SystemsOrVendors);
+                if target.value == system.id.value {
+                    self.problems.push(
+                        Problem::warning(
+                            self.path(origin),
+                            target.pos,
+                            format!("`{}` keeps its backups on itself", system.id),
+                        )
+                        .with_help(
+                            "a backup held by the system it protects is lost with it; list the \
+                             systems or vendors that hold the copies",
+                        ),
+                    );
+                }
             }
             if let Some(wave) = &system.wave
                 && !(1..=MAX_WAVE).contains(&wave.value)
@@ -305,6 +367,19 @@ impl<'a> Resolver<'a> {
             let origin = vendor.origin;
             for subprocessor in &vendor.subprocessors {
                 self.check_reference(origin, "subprocessors", subprocessor, Accepts::Vendors);
+                if subprocessor.value == vendor.id.value {
+                    self.problems.push(
+                        Problem::warning(
+                            self.path(origin),
+                            subprocessor.pos,
+                            format!("`{}` lists itself as a subprocessor", vendor.id),
+                        )
+                        .with_help(
+                            "remove it from `subprocessors`, which lists the other vendors this \
+                             vendor passes data to",
+                        ),
+                    );
+                }
             }
             if let (Some(signed), Some(expires)) = (&vendor.baa.signed, &vendor.baa.expires)
                 && expires.value < signed.value
@@ -377,6 +452,7 @@ impl<'a> Resolver<'a> {
         let mut seen: HashMap<&str, Pos> = HashMap::new();
         for control in &inventory.controls {
             let path = self.path(control.origin);
+            self.check_id_text(&control.id, path);
             if let Some(first) = seen.get(control.id.as_str()) {
                 self.problems.push(
                     Problem::error(

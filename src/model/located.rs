@@ -129,3 +129,19 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for LocatedVisitor<T> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::schema::{self, SchemaKind};
+
+    #[test]
+    fn wave_schema_has_loader_range() {
+        let rendered = schema::render(SchemaKind::Systems);
+        let schema: serde_json::Value = serde_json::from_str(&rendered).expect("valid JSON");
+        let wave = schema
+            .pointer("/$defs/System/properties/wave")
+            .unwrap_or_else(|| panic!("no wave property in {rendered}"));
+        assert_eq!(wave["minimum"], 1, "{wave}");
+        assert_eq!(wave["maximum"], 1000, "{wave}");
+    }
+}
