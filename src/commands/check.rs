@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{EXIT_BLOCKERS, EXIT_INVALID, EXIT_OK};
 use crate::analysis::{self, Analysis, Finding, FindingSeverity};
-use crate::diagnostic::{Problem, Renderer};
+use crate::diagnostic::{Problem, Renderer, escape_hidden};
 use crate::gates::{self, PhaseGate, PhaseState};
 use crate::journal::{self, Journal};
 use crate::loader::yaml::Pos;
@@ -282,7 +282,7 @@ fn write_findings(analysis: &Analysis, out: &mut dyn Write) -> Result<()> {
             finding.severity.label(),
             finding.rule,
             finding.phase.number(),
-            finding.message
+            escape_hidden(&finding.message)
         )?;
         let places: Vec<String> = finding
             .objects
@@ -296,7 +296,7 @@ fn write_findings(analysis: &Analysis, out: &mut dyn Write) -> Result<()> {
         if finding.path.len() > 1 {
             writeln!(out, "  path: {}", finding.path.join(" → "))?;
         }
-        writeln!(out, "  fix:  {}", finding.remediation)?;
+        writeln!(out, "  fix:  {}", escape_hidden(&finding.remediation))?;
         if !finding.citations.is_empty() {
             writeln!(out, "  cite: 45 CFR {}", finding.citations.join(", "))?;
         }
@@ -322,7 +322,9 @@ fn write_check_text(
         writeln!(
             out,
             "Project:   {}, {} (target: {})",
-            project.organisation, project.migration, project.provider
+            escape_hidden(&project.organisation),
+            escape_hidden(&project.migration),
+            project.provider
         )?;
     }
     writeln!(
