@@ -12,10 +12,14 @@ use crate::scaffold;
 use crate::schema::{self, SchemaKind};
 
 mod check;
+mod export;
 mod journal;
 
 pub use check::{CheckOptions, Counts, OutputFormat, check};
-pub use journal::{LogFilter, ValidateRequest, log, repair, validate, verify};
+pub use export::{ExportArgs, ExportOptions, GraphArgs, GraphOptions, export, graph};
+pub use journal::{
+    LogFilter, RecordError, ValidateRequest, log, record_validation, repair, validate, verify,
+};
 
 /// Exit code for a valid inventory with no blocker finding.
 pub const EXIT_OK: u8 = 0;

@@ -11,11 +11,44 @@ use hipaa_migrate::model::CivilDate;
 use hipaa_migrate::schema::SchemaKind;
 
 /// Plan, gate and record the migration of ePHI workloads to a HIPAA-eligible cloud.
+///
+/// Without a subcommand, opens the interactive view of the inventory in DIR, else of the
+/// current folder when it holds a project.yaml, else of the bundled example inventory.
 #[derive(Debug, Parser)]
 #[command(name = "hipaa-migrate", version, about, long_about = None)]
+#[command(args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    /// Inventory folder to open in the interactive view.
+    dir: Option<PathBuf>,
+    /// Date the interactive view treats as today, YYYY-MM-DD; defaults to the local date.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<CivilDate>,
+    /// Write diagnostics of the interactive view to a log file in the platform data folder
+    /// (also switched on by `HIPAA_MIGRATE_LOG`, whose value may name a level such as debug).
+    #[arg(long)]
+    log: bool,
+}
+
+/// Opens the interactive view, or explains what to run instead when there is no terminal.
+fn run_tui(dir: Option<PathBuf>, as_of: Option<CivilDate>, log: bool) -> ExitCode {
+    if let Err(message) = hipaa_migrate::tui::terminal::check_interactive() {
+        eprintln!("{message}");
+        return ExitCode::from(commands::EXIT_INVALID);
+    }
+    let options = hipaa_migrate::tui::Options {
+        dir,
+        as_of: as_of.unwrap_or_else(today),
+        log,
+    };
+    match hipaa_migrate::tui::run(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(commands::EXIT_INVALID)
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,6 +116,13 @@ enum Command {
         /// Folder to create the inventory in; existing files are never overwritten.
         dir: PathBuf,
     },
+    /// Write a phase plan, all phase plans or the BAA gap report as Markdown.
+    ///
+    /// Exits 0 when the report was written, whatever it reports, and 2 when the inventory or
+    /// its journal is invalid or a template fails.
+    Export(commands::ExportArgs),
+    /// Write the graph of systems, vendors and services, with the ePHI boundary marked.
+    Graph(commands::GraphArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -160,9 +200,12 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let Some(command) = cli.command else {
+        return run_tui(cli.dir, cli.as_of, cli.log);
+    };
     let color = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut stdout = io::stdout().lock();
-    let result = match cli.command {
+    let result = match command {
         Command::Check { dir, format, as_of } => {
             let format = match format {
                 Format::Text => OutputFormat::Text { color },
@@ -183,6 +226,8 @@ fn main() -> ExitCode {
             }
         },
         Command::Init { dir } => commands::init(&dir, &mut stdout),
+        Command::Export(args) => args.run(today(), &mut stdout),
+        Command::Graph(args) => args.run(today(), &mut stdout),
         Command::Validate {
             args,
             system,

@@ -8,7 +8,7 @@ use anyhow::Result;
 use super::{EXIT_BLOCKERS, EXIT_INVALID, EXIT_OK};
 use crate::analysis;
 use crate::gates::{self, PhaseGate, Subject, ValidationStatus};
-use crate::journal::{self, AppendError, Journal, NewEntry};
+use crate::journal::{self, AppendError, Entry, Journal, NewEntry};
 use crate::loader::decode::closest;
 use crate::loader::{self, Inventory};
 use crate::model::CivilDate;
@@ -113,6 +113,73 @@ fn check_subject(gate: &PhaseGate, request: &ValidateRequest) -> Result<(), Stri
     ))
 }
 
+/// Reason a validation was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    /// No name to record: no `--user`, no `user` in `project.yaml` and no `$USER`.
+    #[error("no user name: pass --user NAME, or set `user` in project.yaml")]
+    NoUser,
+    /// A `not_applicable` record without a justification.
+    #[error("marking a control not applicable needs --justification saying why")]
+    JustificationMissing,
+    /// A `validated` or `failed` record with empty evidence.
+    #[error("--evidence is empty: say what shows the result, such as a ticket or report")]
+    EvidenceMissing,
+    /// The control, subject or phase does not allow the record, or the journal could not
+    /// take it; the message says which.
+    #[error("{0}")]
+    Rejected(String),
+}
+
+/// Checks a validation against the inventory and the gates, then appends it to `journal`.
+///
+/// This is what `validate` and the TUI share: the name to record, the evidence and
+/// justification rules, the control and subject checks, the phase lock, and a re-check when
+/// another writer appended meanwhile.
+///
+/// # Errors
+/// Returns why the validation cannot be recorded.
+pub fn record_validation(
+    inventory: &Inventory,
+    journal: &mut Journal,
+    request: &ValidateRequest,
+) -> Result<Entry, RecordError> {
+    let by = who(request, inventory).ok_or(RecordError::NoUser)?;
+    let justification = request
+        .justification
+        .as_deref()
+        .map(str::trim)
+        .filter(|j| !j.is_empty());
+    if request.status == ValidationStatus::NotApplicable && justification.is_none() {
+        return Err(RecordError::JustificationMissing);
+    }
+    let evidence_needed = matches!(
+        request.status,
+        ValidationStatus::Validated | ValidationStatus::Failed
+    );
+    if evidence_needed && request.evidence.trim().is_empty() {
+        return Err(RecordError::EvidenceMissing);
+    }
+    check_request(inventory, journal, request).map_err(RecordError::Rejected)?;
+    let entry = NewEntry {
+        control: request.control.clone(),
+        subject: request.subject.clone(),
+        status: request.status,
+        by,
+        on: request.on,
+        evidence: request.evidence.clone(),
+        justification: justification.map(str::to_owned),
+    };
+    // When another writer appended meanwhile, the gates are evaluated again on the fresh
+    // journal before this entry is added.
+    let mut recheck = |fresh: &Journal| check_request(inventory, fresh, request);
+    match journal.append(&entry, &mut recheck) {
+        Ok(written) => Ok(written.clone()),
+        Err(AppendError::Rejected(message)) => Err(RecordError::Rejected(message)),
+        Err(error) => Err(RecordError::Rejected(error.to_string())),
+    }
+}
+
 /// Records one validation in the journal of the inventory in `dir`.
 ///
 /// Returns [`EXIT_OK`] when recorded and [`EXIT_INVALID`] when rejected, with the reason on
@@ -134,46 +201,11 @@ pub fn validate(dir: &Path, request: &ValidateRequest, out: &mut dyn Write) -> R
         eprintln!("error: {message}");
         Ok(EXIT_INVALID)
     };
-    let Some(by) = who(request, inventory) else {
-        return reject("no user name: pass --user NAME, or set `user` in project.yaml");
-    };
-    let justification = request
-        .justification
-        .as_deref()
-        .map(str::trim)
-        .filter(|j| !j.is_empty());
-    if request.status == ValidationStatus::NotApplicable && justification.is_none() {
-        return reject("marking a control not applicable needs --justification saying why");
-    }
-    let evidence_needed = matches!(
-        request.status,
-        ValidationStatus::Validated | ValidationStatus::Failed
-    );
-    if evidence_needed && request.evidence.trim().is_empty() {
-        return reject(
-            "--evidence is empty: say what shows the result, such as a ticket or report",
-        );
-    }
     let mut journal = match Journal::open(dir) {
         Ok(journal) => journal,
         Err(error) => return reject(&format!("cannot read {}: {error}", journal::FILE_NAME)),
     };
-    if let Err(message) = check_request(inventory, &journal, request) {
-        return reject(&message);
-    }
-    let entry = NewEntry {
-        control: request.control.clone(),
-        subject: request.subject.clone(),
-        status: request.status,
-        by,
-        on: request.on,
-        evidence: request.evidence.clone(),
-        justification: justification.map(str::to_owned),
-    };
-    // When another writer appended meanwhile, the gates are evaluated again on the fresh
-    // journal before this entry is added.
-    let mut recheck = |fresh: &Journal| check_request(inventory, fresh, request);
-    match journal.append(&entry, &mut recheck) {
+    match record_validation(inventory, &mut journal, request) {
         Ok(written) => {
             writeln!(
                 out,
@@ -188,7 +220,6 @@ pub fn validate(dir: &Path, request: &ValidateRequest, out: &mut dyn Write) -> R
             )?;
             Ok(EXIT_OK)
         }
-        Err(AppendError::Rejected(message)) => reject(&message),
         Err(error) => reject(&error.to_string()),
     }
 }
