@@ -374,7 +374,7 @@ fn validate_records_and_logs() {
         .output()
         .expect("run journal verify");
     assert_eq!(verify.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&verify.stdout).contains("1 entries, chain intact"));
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("1 entry, chain intact"));
 }
 
 #[test]

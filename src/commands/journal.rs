@@ -245,7 +245,8 @@ pub fn verify(dir: &Path, out: &mut dyn Write) -> Result<u8> {
     let path = journal.path().display().to_string();
     match journal.verify() {
         Ok(count) => {
-            writeln!(out, "{path}: {count} entries, chain intact")?;
+            let noun = if count == 1 { "entry" } else { "entries" };
+            writeln!(out, "{path}: {count} {noun}, chain intact")?;
             Ok(EXIT_OK)
         }
         Err(first) => {
