@@ -365,6 +365,10 @@ fn item_state(
     let Some(validation) = validation else {
         return (ItemState::Open, None);
     };
+    // A record dated after the evaluation date does not count yet.
+    if validation.on > today {
+        return (ItemState::Open, None);
+    }
     match validation.status {
         ValidationStatus::Reset => (ItemState::Open, None),
         ValidationStatus::Failed => (ItemState::Failed, None),

@@ -4,7 +4,8 @@
 //! the inventory. Each line is one JSON object. Its `prev` field holds the `hash` of the line
 //! before it (64 zeros on the first line), and its `hash` field is the SHA-256 of the line's
 //! other fields. Editing, deleting or reordering lines therefore breaks the chain at the first
-//! changed place, which [`Journal::verify`] names.
+//! changed place, which [`Journal::verify`] names. Lines deleted from the end leave a shorter
+//! chain that is still intact; only git history shows those.
 //!
 //! The chain makes changes evident, not impossible: anyone who can write the file can rebuild
 //! every hash. Git history and code review are what make a rewritten journal visible.
@@ -13,6 +14,10 @@
 //! process last read it, writes one whole line and syncs it before reporting success. A write
 //! cut short leaves an incomplete last line, which loading reports and appending refuses to
 //! build on until [`repair`] moves it aside.
+//!
+//! NOTE: a git merge of two branches that both appended entries interleaves or concatenates
+//! two chains, which verification reports as a broken link. Resolve such a merge by keeping
+//! one side's journal and recording the other side's validations again.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -130,6 +135,9 @@ impl Journal {
     /// Fails when the file exists but cannot be read.
     pub fn open(dir: &Path) -> io::Result<Self> {
         let path = dir.join(FILE_NAME);
+        if fs::symlink_metadata(&path).is_ok_and(|meta| meta.file_type().is_symlink()) {
+            return Err(symlink_error(&path));
+        }
         let bytes = match fs::read(&path) {
             Ok(bytes) => bytes,
             Err(error) if error.kind() == io::ErrorKind::NotFound => Vec::new(),
@@ -160,6 +168,10 @@ impl Journal {
             let number = index + 1;
             let is_last = number == count;
             let torn = is_last && !ends_with_newline;
+            // A blank line carries no entry, so it neither breaks nor extends the chain.
+            if raw.iter().all(u8::is_ascii_whitespace) && !torn {
+                continue;
+            }
             let entry = std::str::from_utf8(raw)
                 .map_err(|_| "not valid UTF-8".to_owned())
                 .and_then(|text| {
@@ -194,7 +206,15 @@ impl Journal {
                 });
                 continue;
             }
-            if !chain_broken && let Some(message) = link_problem(&entry, &expected_prev, number) {
+            if !chain_broken
+                && let Some(message) = link_problem(
+                    &entry,
+                    raw,
+                    &expected_prev,
+                    number,
+                    journal.entries.len() as u64 + 1,
+                )
+            {
                 journal.problems.push(JournalProblem {
                     line: number,
                     message,
@@ -242,10 +262,25 @@ impl Journal {
 }
 
 /// Describes why `entry`, read as line `number`, does not follow the line before it.
-fn link_problem(entry: &Entry, expected_prev: &str, number: usize) -> Option<String> {
+fn link_problem(
+    entry: &Entry,
+    raw: &[u8],
+    expected_prev: &str,
+    number: usize,
+    expected_seq: u64,
+) -> Option<String> {
     if hash_body(&entry.body) != entry.hash {
         return Some(format!(
             "line {number} was changed after it was written: its hash does not match its content"
+        ));
+    }
+    // The tool writes each line in one canonical form, so any other text (an added field,
+    // changed spacing) was edited by hand even when the hashed fields are intact.
+    let canonical = serde_json::to_string(entry).unwrap_or_default();
+    if canonical.as_bytes() != raw.strip_suffix(b"\r").unwrap_or(raw) {
+        return Some(format!(
+            "line {number} was changed after it was written: it holds text the journal does \
+             not write, such as an added field"
         ));
     }
     if entry.body.prev != expected_prev {
@@ -259,9 +294,10 @@ fn link_problem(entry: &Entry, expected_prev: &str, number: usize) -> Option<Str
             )
         });
     }
-    if entry.body.seq != number as u64 {
+    if entry.body.seq != expected_seq {
         return Some(format!(
-            "line {number} carries sequence number {}: lines were deleted or moved",
+            "line {number} carries sequence number {} where {expected_seq} was expected: lines \
+             were deleted or moved",
             entry.body.seq
         ));
     }
@@ -356,6 +392,9 @@ impl Journal {
             path: self.path.clone(),
             source,
         };
+        if fs::symlink_metadata(&self.path).is_ok_and(|meta| meta.file_type().is_symlink()) {
+            return Err(io_error(symlink_error(&self.path)));
+        }
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
@@ -424,28 +463,85 @@ impl Journal {
     }
 }
 
-/// Moves an incomplete last line out of the journal into `journal.jsonl.torn-<seconds>`, so
-/// appending can continue without losing the bytes.
+/// What [`repair`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Repair {
+    /// The journal is missing or ends with a complete line.
+    Nothing,
+    /// The last line was a whole, valid entry that only lacked its line end, which was added.
+    EndedLine,
+    /// The incomplete last line was moved into this side file.
+    MovedAside(PathBuf),
+}
+
+/// Repairs a journal whose last line was cut short.
 ///
-/// Returns the side file's path, or `None` when the journal has no torn tail.
+/// A last line that is a whole, valid entry missing only its line end (as some editors save
+/// files) gets the line end back. Any other incomplete last line moves into a new side file
+/// `journal.jsonl.torn-<seconds>[-<n>]` beside the journal, so appending can continue and no
+/// byte is lost.
 ///
 /// # Errors
-/// Fails when the journal cannot be read, locked or rewritten.
-pub fn repair(dir: &Path) -> io::Result<Option<PathBuf>> {
+/// Fails when the journal is a symbolic link, or cannot be read, locked or rewritten.
+pub fn repair(dir: &Path) -> io::Result<Repair> {
     let path = dir.join(FILE_NAME);
+    match fs::symlink_metadata(&path) {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(Repair::Nothing),
+        Err(error) => return Err(error),
+        Ok(meta) if meta.file_type().is_symlink() => return Err(symlink_error(&path)),
+        Ok(_) => {}
+    }
     let mut file = OpenOptions::new().read(true).write(true).open(&path)?;
     file.lock()?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)?;
     if bytes.is_empty() || bytes.ends_with(b"\n") {
-        return Ok(None);
+        return Ok(Repair::Nothing);
+    }
+    let mut ended = bytes.clone();
+    ended.push(b'\n');
+    if Journal::parse(path.clone(), &ended).problems.is_empty() {
+        file.seek(SeekFrom::End(0))?;
+        file.write_all(b"\n")?;
+        file.sync_all()?;
+        return Ok(Repair::EndedLine);
     }
     let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let stamp = jiff::Timestamp::now().as_second();
-    let side = dir.join(format!("{FILE_NAME}.torn-{stamp}"));
-    fs::write(&side, &bytes[keep..])?;
-    File::open(&side)?.sync_all()?;
+    let side = create_side_file(dir, &bytes[keep..])?;
     file.set_len(keep as u64)?;
     file.sync_all()?;
-    Ok(Some(side))
+    Ok(Repair::MovedAside(side))
+}
+
+/// Writes `bytes` into a new side file, never replacing an existing one.
+fn create_side_file(dir: &Path, bytes: &[u8]) -> io::Result<PathBuf> {
+    let stamp = jiff::Timestamp::now().as_second();
+    for attempt in 0..1000 {
+        let name = if attempt == 0 {
+            format!("{FILE_NAME}.torn-{stamp}")
+        } else {
+            format!("{FILE_NAME}.torn-{stamp}-{attempt}")
+        };
+        let side = dir.join(name);
+        match OpenOptions::new().write(true).create_new(true).open(&side) {
+            Ok(mut file) => {
+                file.write_all(bytes)?;
+                file.sync_all()?;
+                return Ok(side);
+            }
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        "no free side file name",
+    ))
+}
+
+fn symlink_error(path: &Path) -> io::Error {
+    io::Error::other(format!(
+        "{} is a symbolic link; the journal must be a regular file in the inventory folder",
+        path.display()
+    ))
 }

@@ -174,9 +174,9 @@ fn append_after_torn_tail_is_rejected() {
         "nothing was written"
     );
 
-    let side = journal::repair(temp.path())
-        .expect("repair")
-        .expect("a torn tail moved");
+    let journal::Repair::MovedAside(side) = journal::repair(temp.path()).expect("repair") else {
+        panic!("the torn tail must be moved aside");
+    };
     assert_eq!(
         fs::read(&side).expect("read side file"),
         b"{\"seq\":3,\"cont"
@@ -232,6 +232,138 @@ fn stale_reader_rereads_before_append() {
         "{error}"
     );
     assert_eq!(Journal::open(temp.path()).expect("open").entries().len(), 2);
+}
+
+#[test]
+fn missing_line_end_is_restored() {
+    let temp = minimal_copy();
+    journal_lines(temp.path(), 3);
+    let path = temp.path().join(journal::FILE_NAME);
+    let mut bytes = fs::read(&path).expect("read journal");
+    bytes.pop();
+    fs::write(&path, &bytes).expect("write journal");
+    assert!(Journal::open(temp.path()).expect("open").verify().is_err());
+
+    let outcome = journal::repair(temp.path()).expect("repair");
+    assert_eq!(outcome, journal::Repair::EndedLine);
+    let journal = Journal::open(temp.path()).expect("open journal");
+    assert_eq!(
+        journal.verify().expect("intact chain"),
+        3,
+        "no entry was lost"
+    );
+}
+
+#[test]
+fn repeated_repairs_keep_every_side_file() {
+    let temp = minimal_copy();
+    journal_lines(temp.path(), 1);
+    let path = temp.path().join(journal::FILE_NAME);
+    let complete = fs::read(&path).expect("read journal");
+    let mut sides = Vec::new();
+    for tail in [&b"{\"partial1"[..], &b"{\"partial2"[..]] {
+        let mut bytes = complete.clone();
+        bytes.extend_from_slice(tail);
+        fs::write(&path, &bytes).expect("write torn journal");
+        let journal::Repair::MovedAside(side) = journal::repair(temp.path()).expect("repair")
+        else {
+            panic!("the torn tail must be moved aside");
+        };
+        assert_eq!(fs::read(&side).expect("read side file"), tail);
+        sides.push(side);
+    }
+    assert_ne!(
+        sides[0], sides[1],
+        "the second repair must not replace the first side file"
+    );
+    assert_eq!(
+        fs::read(&sides[0]).expect("first side file"),
+        b"{\"partial1"
+    );
+}
+
+#[test]
+fn added_field_is_named() {
+    let temp = minimal_copy();
+    let mut lines = journal_lines(temp.path(), 3);
+    lines[1] = lines[1].replacen('{', "{\"approved_by_auditor\":true,", 1);
+    write_lines(temp.path(), &lines);
+    let (line, message) = first_problem(temp.path());
+    assert_eq!(line, 2);
+    assert!(message.contains("added field"), "{message}");
+}
+
+#[test]
+fn blank_line_is_ignored() {
+    let temp = minimal_copy();
+    let mut lines = journal_lines(temp.path(), 3);
+    lines.insert(2, String::new());
+    write_lines(temp.path(), &lines);
+    let journal = Journal::open(temp.path()).expect("open journal");
+    assert_eq!(journal.verify().expect("intact chain"), 3);
+}
+
+#[test]
+fn symlinked_journal_is_rejected() {
+    let temp = minimal_copy();
+    let target = temp.path().join("elsewhere.txt");
+    fs::write(&target, "not a journal\n").expect("write target");
+    std::os::unix::fs::symlink(&target, temp.path().join(journal::FILE_NAME)).expect("symlink");
+    let error = Journal::open(temp.path()).expect_err("a symlink is rejected");
+    assert!(error.to_string().contains("symbolic link"), "{error}");
+    assert!(journal::repair(temp.path()).is_err());
+    assert_eq!(
+        fs::read_to_string(&target).expect("read target"),
+        "not a journal\n"
+    );
+}
+
+#[test]
+fn future_dated_validation_is_rejected() {
+    let temp = minimal_copy();
+    let output = cargo_bin_cmd!("hipaa-migrate")
+        .arg("validate")
+        .arg(temp.path())
+        .args(["data-inventory", "--status", "validated", "--evidence", "x"])
+        .args(["--user", "Priya Raman", "--on", "2999-01-01"])
+        .output()
+        .expect("run hipaa-migrate");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is in the future"), "{stderr}");
+}
+
+#[test]
+fn verify_missing_folder_fails() {
+    let temp = tempfile::tempdir().expect("temporary folder");
+    let output = cargo_bin_cmd!("hipaa-migrate")
+        .args(["journal", "verify"])
+        .arg(temp.path().join("no-such-inventory"))
+        .output()
+        .expect("run hipaa-migrate");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not found"));
+}
+
+#[test]
+fn log_escapes_control_characters() {
+    let temp = minimal_copy();
+    let mut journal = Journal::open(temp.path()).expect("open journal");
+    let mut forged = entry("ok\r\u{1b}[2Kforged");
+    forged.by = "name\nFAKE 99".to_owned();
+    journal.append(&forged, &mut |_| Ok(())).expect("append");
+    let output = cargo_bin_cmd!("hipaa-migrate")
+        .args(["journal", "log"])
+        .arg(temp.path())
+        .output()
+        .expect("run hipaa-migrate");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    assert!(!stdout.contains('\r'), "{stdout:?}");
+    assert!(
+        !stdout.lines().any(|line| line.starts_with("FAKE")),
+        "{stdout:?}"
+    );
 }
 
 fn writer_path() -> PathBuf {

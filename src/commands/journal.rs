@@ -3,10 +3,11 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use super::{EXIT_BLOCKERS, EXIT_INVALID, EXIT_OK};
 use crate::analysis;
+use crate::diagnostic::escape_hidden;
 use crate::gates::{self, PhaseGate, Subject, ValidationStatus};
 use crate::journal::{self, AppendError, Entry, Journal, NewEntry};
 use crate::loader::decode::closest;
@@ -201,6 +202,12 @@ pub fn validate(dir: &Path, request: &ValidateRequest, out: &mut dyn Write) -> R
         eprintln!("error: {message}");
         Ok(EXIT_INVALID)
     };
+    if request.on > today_local() {
+        return reject(&format!(
+            "--on {} is in the future; a validation counts from the day it was done",
+            request.on
+        ));
+    }
     let mut journal = match Journal::open(dir) {
         Ok(journal) => journal,
         Err(error) => return reject(&format!("cannot read {}: {error}", journal::FILE_NAME)),
@@ -212,15 +219,31 @@ pub fn validate(dir: &Path, request: &ValidateRequest, out: &mut dyn Write) -> R
                 "recorded {} line {}: {} {} {} by {} on {}",
                 journal::FILE_NAME,
                 written.body.seq,
-                written.body.control,
-                written.body.subject,
+                escape_hidden(&written.body.control),
+                escape_hidden(&written.body.subject.to_string()),
                 written.body.status.label(),
-                written.body.by,
+                escape_hidden(&written.body.by),
                 written.body.on
             )?;
             Ok(EXIT_OK)
         }
         Err(error) => reject(&error.to_string()),
+    }
+}
+
+fn today_local() -> CivilDate {
+    CivilDate(jiff::ZonedDateTime::now().date())
+}
+
+/// Returns an error line when `dir` is not an existing folder.
+fn require_folder(dir: &Path) -> Option<String> {
+    if dir.is_dir() {
+        None
+    } else {
+        Some(format!(
+            "error: inventory folder {} not found",
+            dir.display()
+        ))
     }
 }
 
@@ -232,6 +255,10 @@ pub fn validate(dir: &Path, request: &ValidateRequest, out: &mut dyn Write) -> R
 /// # Errors
 /// Fails only when writing the output fails.
 pub fn verify(dir: &Path, out: &mut dyn Write) -> Result<u8> {
+    if let Some(message) = require_folder(dir) {
+        eprintln!("{message}");
+        return Ok(EXIT_INVALID);
+    }
     let journal = match Journal::open(dir) {
         Ok(journal) => journal,
         Err(error) => {
@@ -277,7 +304,12 @@ pub struct LogFilter {
 /// # Errors
 /// Fails when the journal cannot be read or writing the output fails.
 pub fn log(dir: &Path, filter: &LogFilter, out: &mut dyn Write) -> Result<u8> {
-    let journal = Journal::open(dir)?;
+    if let Some(message) = require_folder(dir) {
+        eprintln!("{message}");
+        return Ok(EXIT_INVALID);
+    }
+    let journal = Journal::open(dir)
+        .with_context(|| format!("cannot read {}", dir.join(journal::FILE_NAME).display()))?;
     for problem in journal.problems() {
         eprintln!(
             "warning: {}:{}: {}",
@@ -307,16 +339,16 @@ pub fn log(dir: &Path, filter: &LogFilter, out: &mut dyn Write) -> Result<u8> {
             body.seq,
             body.on,
             body.status.label(),
-            body.control,
-            body.subject.to_string(),
-            body.by
+            escape_hidden(&body.control),
+            escape_hidden(&body.subject.to_string()),
+            escape_hidden(&body.by)
         )?;
         for line in body.evidence.lines() {
-            writeln!(out, "      evidence: {line}")?;
+            writeln!(out, "      evidence: {}", escape_hidden(line))?;
         }
         if let Some(justification) = &body.justification {
             for line in justification.lines() {
-                writeln!(out, "      justification: {line}")?;
+                writeln!(out, "      justification: {}", escape_hidden(line))?;
             }
         }
     }
@@ -328,13 +360,24 @@ pub fn log(dir: &Path, filter: &LogFilter, out: &mut dyn Write) -> Result<u8> {
 /// # Errors
 /// Fails when the journal cannot be read or rewritten.
 pub fn repair(dir: &Path, out: &mut dyn Write) -> Result<u8> {
-    match journal::repair(dir)? {
-        Some(side) => {
+    if let Some(message) = require_folder(dir) {
+        eprintln!("{message}");
+        return Ok(EXIT_INVALID);
+    }
+    let path = dir.join(journal::FILE_NAME);
+    let outcome =
+        journal::repair(dir).with_context(|| format!("cannot repair {}", path.display()))?;
+    match outcome {
+        journal::Repair::MovedAside(side) => {
             writeln!(out, "moved the incomplete last line to {}", side.display())?;
         }
-        None => writeln!(
+        journal::Repair::EndedLine => writeln!(
             out,
-            "nothing to repair: the journal ends with a complete line"
+            "the last line was a complete entry without a line end; added the line end"
+        )?,
+        journal::Repair::Nothing => writeln!(
+            out,
+            "nothing to repair: the journal is missing or ends with a complete line"
         )?,
     }
     Ok(EXIT_OK)
