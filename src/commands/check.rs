@@ -196,7 +196,7 @@ pub fn check(dir: &Path, options: CheckOptions, out: &mut dyn Write) -> Result<u
 
 /// Reads the inventory's journal, adding its problems to the load's: gate states built on a
 /// damaged journal cannot be trusted.
-fn open_journal(dir: &Path, loaded: &mut Loaded) -> Journal {
+pub(super) fn open_journal(dir: &Path, loaded: &mut Loaded) -> Journal {
     let path = dir.join(journal::FILE_NAME);
     match Journal::open(dir) {
         Ok(journal) => {

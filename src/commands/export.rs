@@ -9,11 +9,9 @@ use clap::Args;
 
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::analysis::{self, Analysis};
-use crate::diagnostic::{Problem, Renderer};
+use crate::diagnostic::Renderer;
 use crate::export::{self, ExportContext, GraphFormat, Report, Templates};
 use crate::gates;
-use crate::journal::{self, Journal};
-use crate::loader::yaml::Pos;
 use crate::loader::{self, Loaded};
 use crate::model::{CivilDate, Phase};
 use crate::scaffold;
@@ -161,7 +159,7 @@ pub fn export(
     errors: &mut dyn Write,
 ) -> Result<u8> {
     let mut loaded = loader::load(dir);
-    let journal = open_journal(dir, &mut loaded);
+    let journal = super::check::open_journal(dir, &mut loaded);
     if loaded.has_errors() {
         write_problems(&loaded, options.color, errors)?;
         return Ok(EXIT_INVALID);
@@ -223,32 +221,6 @@ fn write_output(text: &str, path: Option<&Path>, out: &mut dyn Write) -> Result<
         None => out.write_all(text.as_bytes())?,
     }
     Ok(())
-}
-
-/// Reads the inventory's journal and adds its problems to the load's as errors, because a report
-/// built on a damaged journal would show validations that cannot be trusted.
-fn open_journal(dir: &Path, loaded: &mut Loaded) -> Journal {
-    let path = dir.join(journal::FILE_NAME);
-    match Journal::open(dir) {
-        Ok(journal) => {
-            for problem in journal.problems() {
-                let pos = Pos {
-                    line: u32::try_from(problem.line).unwrap_or(u32::MAX),
-                    column: 1,
-                };
-                loaded
-                    .problems
-                    .push(Problem::error(&path, pos, problem.message.clone()));
-            }
-            journal
-        }
-        Err(error) => {
-            loaded
-                .problems
-                .push(Problem::file_error(&path, format!("cannot read: {error}")));
-            Journal::default()
-        }
-    }
 }
 
 /// Prints every problem of a load with its source snippet, then a count.
