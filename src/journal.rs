@@ -147,7 +147,8 @@ impl Journal {
     }
 
     /// Parses journal bytes, checking the chain. Entries after the first broken link are
-    /// still read, so the history stays visible, but the problem is reported.
+    /// still read, so the history stays visible, and the problem is reported; but only the
+    /// entries before it count as validations for the gates.
     pub fn parse(path: PathBuf, bytes: &[u8]) -> Self {
         let mut journal = Journal {
             path,
@@ -223,7 +224,7 @@ impl Journal {
                 chain_broken = true;
             }
             expected_prev.clone_from(&entry.hash);
-            journal.push(entry);
+            journal.push(entry, !chain_broken);
         }
         journal
     }
@@ -305,9 +306,12 @@ fn link_problem(
 }
 
 impl Journal {
-    fn push(&mut self, entry: Entry) -> &Entry {
-        let key = (entry.body.control.clone(), entry.body.subject.clone());
-        self.latest.insert(key, self.entries.len());
+    /// Adds an entry; only a `trusted` one, before any broken link, counts for the gates.
+    fn push(&mut self, entry: Entry, trusted: bool) -> &Entry {
+        if trusted {
+            let key = (entry.body.control.clone(), entry.body.subject.clone());
+            self.latest.insert(key, self.entries.len());
+        }
         self.validations.push(entry.validation());
         self.entries.push(entry);
         &self.entries[self.entries.len() - 1]
@@ -459,7 +463,7 @@ impl Journal {
             .map_err(|e| io_error(&self.path, e))?;
         file.sync_data().map_err(|e| io_error(&self.path, e))?;
         self.read_len += line.len() as u64;
-        Ok(self.push(sealed))
+        Ok(self.push(sealed, true))
     }
 }
 

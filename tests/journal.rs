@@ -294,6 +294,25 @@ fn added_field_is_named() {
 }
 
 #[test]
+fn entries_after_broken_link_do_not_count() {
+    use hipaa_migrate::gates::ValidationStore;
+
+    let temp = minimal_copy();
+    let mut lines = journal_lines(temp.path(), 3);
+    lines[2] = lines[2].replace("evidence 3", "forged");
+    write_lines(temp.path(), &lines);
+    let journal = Journal::open(temp.path()).expect("open journal");
+    assert_eq!(journal.entries().len(), 3, "the history stays visible");
+    let latest = journal
+        .latest("data-inventory", &Subject::Project)
+        .expect("the last trusted validation");
+    assert_eq!(
+        latest.evidence, "evidence 2",
+        "the changed line does not count"
+    );
+}
+
+#[test]
 fn blank_line_is_ignored() {
     let temp = minimal_copy();
     let mut lines = journal_lines(temp.path(), 3);

@@ -181,7 +181,7 @@ fn systems_view_renders() {
             "│  workforce-identity  Workforce single si production        3.1   AWS IAM Identity Center   0     │",
             "│  clinical-db         Clinical database ( production  yes   5.1   Amazon Aurora, AWS Databa 0     │",
             "│  appointment-schedul Appointment schedul production  yes   5.2   Amazon Elastic Container  1     │",
-            "│  patient-notificatio Patient reminders a production  yes   5.2   AWS Lambda, Amazon Simple 1     │",
+            "│  patient-notificatio Patient reminders a production  yes   5.2   AWS Lambda, Amazon Simple 3     │",
             "│  clinical-events-bus Clinical event bus  production  yes   5.1   Amazon EventBridge, Amazo 0     │",
             "│  document-store      Patient document st production  yes   5.1   Amazon Simple Storage Ser 0     │",
             "│  central-logging     Central logging and production  yes   5.1   Amazon CloudWatch Logs, A 0     │",

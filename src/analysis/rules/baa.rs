@@ -40,10 +40,15 @@ pub fn check(context: &Context<'_>, findings: &mut Vec<Finding>) {
         match vendor.baa.status {
             BaaStatus::Signed => {}
             status if via_subprocessor => {
+                // The ePHI system the chain starts from is the one affected.
+                let mut objects = objects.clone();
+                if let Some(source) = path.first().and_then(|id| context.graph.node_of(id)) {
+                    objects.push(context.node_ref(source));
+                }
                 findings.push(Finding {
                     rule: "subprocessor-baa-gap",
                     severity: FindingSeverity::Blocker,
-                    objects: objects.clone(),
+                    objects,
                     message: format!(
                         "subprocessor `{}` receives ePHI through {} but its BAA status is {status}",
                         vendor.id,
@@ -253,6 +258,11 @@ fn coverage(context: &Context<'_>, index: usize, vendor: &Vendor, findings: &mut
                 .iter()
                 .map(|&i| context.system_ref(&context.inventory.systems[i])),
         );
+        if !known_use {
+            // Which of the vendor's services a system uses is not recorded, so every boundary
+            // system that uses the vendor is listed as possibly affected.
+            objects.extend(affected_systems(context, index));
+        }
         let (severity, message, remediation) = if known_use {
             (
                 FindingSeverity::Blocker,

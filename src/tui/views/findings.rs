@@ -62,9 +62,18 @@ fn draw_table(frame: &mut Frame, app: &App, data: &Snapshot, area: Rect) {
         })
         .collect();
     let totals = data.totals;
+    let count = |number: usize, noun: &str| {
+        if number == 1 {
+            format!("1 {noun}")
+        } else {
+            format!("{number} {noun}s")
+        }
+    };
     let name = format!(
-        "Findings: {} blockers, {} warnings, {} notices",
-        totals.blockers, totals.warnings, totals.notices
+        "Findings: {}, {}, {}",
+        count(totals.blockers, "blocker"),
+        count(totals.warnings, "warning"),
+        count(totals.notices, "notice")
     );
     views::draw_table(
         frame,
