@@ -81,10 +81,17 @@ fn draw_too_small(frame: &mut Frame, area: Rect) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let notice = format!(
-        "terminal too small ({}x{}): enlarge it to at least {MIN_WIDTH}x{MIN_HEIGHT}",
-        area.width, area.height
-    );
+    // The longest wording that fits, so even a narrow terminal shows the size it needs.
+    let (width, height) = (area.width, area.height);
+    let variants = [
+        format!(
+            "terminal too small ({width}x{height}): enlarge it to at least {MIN_WIDTH}x{MIN_HEIGHT}"
+        ),
+        format!("too small: need {MIN_WIDTH}x{MIN_HEIGHT}"),
+        format!("need {MIN_WIDTH}x{MIN_HEIGHT}"),
+    ];
+    let fits = |text: &&String| text.chars().count() <= usize::from(width);
+    let notice = variants.iter().find(fits).unwrap_or(&variants[2]).clone();
     let line = Rect { height: 1, ..area };
     frame.render_widget(Line::raw(notice), line);
 }
