@@ -192,7 +192,7 @@ fn session_validates_and_restores_terminal() {
     tmux.wait_for("Systems (30)");
 
     tmux.run(&["resize-window", "-t", "main", "-x", "20", "-y", "5"]);
-    tmux.wait_for("terminal too sma");
+    tmux.wait_for("need 60x16");
     tmux.run(&["resize-window", "-t", "main", "-x", "120", "-y", "36"]);
     tmux.wait_for("Systems (30)");
 
