@@ -1,0 +1,183 @@
+//! Benchmarks of the steps from inventory files to phase gates, on generated estates of 1,000,
+//! 10,000 and 100,000 systems: parsing, loading, analysis, waves and gate evaluation.
+//!
+//! Each estate is written to a temporary folder by `hipaa_migrate::synthetic`, with a journal
+//! in which phase 1 is about half validated. Every result is dropped inside the timed loop, so
+//! the times include freeing it.
+
+use std::fs;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, criterion_group};
+use criterion::{criterion_main, measurement::WallTime};
+use hipaa_migrate::analysis::{self, Analysis, Boundary, DependencyGraph, InventoryGraph, waves};
+use hipaa_migrate::gates;
+use hipaa_migrate::journal::Journal;
+use hipaa_migrate::loader::{self, Inventory};
+use hipaa_migrate::model::CivilDate;
+use hipaa_migrate::synthetic::{self, Shape};
+use tempfile::TempDir;
+
+/// Sizes every step is measured at.
+const SIZES: [usize; 2] = [1_000, 10_000];
+
+/// The size only parsing, loading and analysis are measured at, because one iteration takes
+/// seconds.
+const LARGE: usize = 100_000;
+
+fn as_of() -> CivilDate {
+    CivilDate::parse("2026-12-04").expect("the literal is a valid date")
+}
+
+/// A generated estate on disk, loaded and analysed once.
+struct Estate {
+    /// Keeps the folder until the estate is dropped.
+    folder: TempDir,
+    systems: usize,
+    inventory: Inventory,
+    analysis: Analysis,
+    journal: Journal,
+}
+
+impl Estate {
+    fn generate(systems: usize) -> Estate {
+        let folder = tempfile::tempdir().expect("create a temporary folder");
+        let shape = Shape::with_systems(systems);
+        synthetic::write_inventory(folder.path(), shape).expect("write the generated inventory");
+        synthetic::write_journal(folder.path(), shape).expect("write the generated journal");
+        let loaded = loader::load(folder.path());
+        assert!(
+            !loaded.has_errors(),
+            "the generated inventory of {systems} systems has load errors: {:?}",
+            loaded.problems.first()
+        );
+        let analysis = analysis::analyse(&loaded.inventory, as_of());
+        let journal = Journal::open(folder.path()).expect("read the generated journal");
+        Estate {
+            folder,
+            systems,
+            inventory: loaded.inventory,
+            analysis,
+            journal,
+        }
+    }
+
+    fn dir(&self) -> &Path {
+        self.folder.path()
+    }
+
+    /// Returns the text of every YAML file the loader reads, in no particular order.
+    fn yaml_texts(&self) -> Vec<String> {
+        let mut texts = Vec::new();
+        let mut folders = vec![self.dir().to_path_buf()];
+        while let Some(folder) = folders.pop() {
+            for entry in fs::read_dir(&folder).expect("list the generated folder") {
+                let path = entry.expect("read a folder entry").path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path
+                    .extension()
+                    .is_some_and(|extension| extension == "yaml")
+                {
+                    texts.push(fs::read_to_string(&path).expect("read a generated file"));
+                }
+            }
+        }
+        texts
+    }
+}
+
+/// Opens the group of one estate size. Parsing and loading take from 0.1 s to several
+/// seconds an iteration, so every size uses ten samples of equal iteration counts. The
+/// measurement time grows with the size, so the faster steps still run many iterations.
+fn open_group(criterion: &mut Criterion, systems: usize) -> BenchmarkGroup<'_, WallTime> {
+    let mut group = criterion.benchmark_group("pipeline");
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    let seconds = match systems {
+        0..=1_000 => 2,
+        1_001..=10_000 => 8,
+        _ => 20,
+    };
+    group.measurement_time(Duration::from_secs(seconds));
+    group
+}
+
+fn parse(group: &mut BenchmarkGroup<'_, WallTime>, estate: &Estate) {
+    let texts = estate.yaml_texts();
+    group.bench_with_input(
+        BenchmarkId::new("parse", estate.systems),
+        &texts,
+        |bencher, texts| {
+            bencher.iter(|| {
+                for text in texts {
+                    black_box(loader::yaml::parse(text).expect("generated YAML parses"));
+                }
+            });
+        },
+    );
+}
+
+fn load(group: &mut BenchmarkGroup<'_, WallTime>, estate: &Estate) {
+    group.bench_with_input(
+        BenchmarkId::new("load", estate.systems),
+        estate.dir(),
+        |bencher, dir| bencher.iter(|| black_box(loader::load(dir))),
+    );
+}
+
+fn analyse(group: &mut BenchmarkGroup<'_, WallTime>, estate: &Estate) {
+    group.bench_with_input(
+        BenchmarkId::new("analysis", estate.systems),
+        &estate.inventory,
+        |bencher, inventory| bencher.iter(|| black_box(analysis::analyse(inventory, as_of()))),
+    );
+}
+
+fn plan_waves(group: &mut BenchmarkGroup<'_, WallTime>, estate: &Estate) {
+    let inventory = &estate.inventory;
+    let graph = InventoryGraph::build(inventory);
+    let boundary = Boundary::compute(inventory, &graph);
+    let dependencies = DependencyGraph::build(inventory);
+    group.bench_function(BenchmarkId::new("waves", estate.systems), |bencher| {
+        bencher.iter(|| black_box(waves::plan(inventory, &graph, &dependencies, &boundary)));
+    });
+}
+
+fn evaluate_gates(group: &mut BenchmarkGroup<'_, WallTime>, estate: &Estate) {
+    group.bench_function(BenchmarkId::new("gates", estate.systems), |bencher| {
+        bencher.iter(|| {
+            black_box(gates::evaluate(
+                &estate.inventory,
+                &estate.analysis,
+                &estate.journal,
+                as_of(),
+            ))
+        });
+    });
+}
+
+fn pipeline(criterion: &mut Criterion) {
+    for systems in SIZES {
+        let estate = Estate::generate(systems);
+        let mut group = open_group(criterion, systems);
+        parse(&mut group, &estate);
+        load(&mut group, &estate);
+        analyse(&mut group, &estate);
+        plan_waves(&mut group, &estate);
+        evaluate_gates(&mut group, &estate);
+        group.finish();
+    }
+    let estate = Estate::generate(LARGE);
+    let mut group = open_group(criterion, LARGE);
+    parse(&mut group, &estate);
+    load(&mut group, &estate);
+    analyse(&mut group, &estate);
+    group.finish();
+}
+
+criterion_group!(benches, pipeline);
+criterion_main!(benches);
