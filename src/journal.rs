@@ -48,15 +48,15 @@ pub struct EntryBody {
     pub subject: Subject,
     /// Outcome recorded.
     pub status: ValidationStatus,
-    /// Who recorded it, as given; this is a name, not an authenticated identity.
+    /// Name of the person who recorded it, as given. It is not an authenticated identity.
     pub by: String,
     /// Calendar date the validation counts from.
     pub on: CivilDate,
     /// Moment the entry was written, as an RFC 3339 timestamp in UTC.
     pub at: String,
-    /// What shows the control holds.
+    /// Evidence that the control is met.
     pub evidence: String,
-    /// Why the control does not apply, or other context.
+    /// Justification for "not applicable", or other context.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
     /// `hash` of the line before, or 64 zeros for the first line.
@@ -109,7 +109,7 @@ fn hash_body(body: &EntryBody) -> String {
 pub struct JournalProblem {
     /// Line number, from 1.
     pub line: usize,
-    /// What is wrong.
+    /// Description of the problem.
     pub message: String,
     /// Whether this is an incomplete last line, left by a write that was cut short.
     pub torn_tail: bool,
@@ -147,7 +147,7 @@ impl Journal {
     }
 
     /// Parses journal bytes, checking the chain. Entries after the first broken link are
-    /// still read, so the history stays visible, and the problem is reported; but only the
+    /// still read, so the history stays visible, and the problem is reported. Only the
     /// entries before it count as validations for the gates.
     pub fn parse(path: PathBuf, bytes: &[u8]) -> Self {
         let mut journal = Journal {
@@ -333,7 +333,7 @@ impl ValidationStore for Journal {
     }
 }
 
-/// Why an append did not happen.
+/// Reason an append did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum AppendError {
     /// The journal has problems that an append would build on.
@@ -341,7 +341,7 @@ pub enum AppendError {
     Damaged {
         /// First damaged line.
         line: usize,
-        /// What is wrong.
+        /// Description of the problem.
         message: String,
     },
     /// The re-check after another writer's append rejected this one.
@@ -357,7 +357,7 @@ pub enum AppendError {
     },
 }
 
-/// What to record in one append.
+/// Fields of one entry to append.
 #[derive(Clone, Debug)]
 pub struct NewEntry {
     /// Control id.
@@ -366,7 +366,7 @@ pub struct NewEntry {
     pub subject: Subject,
     /// Outcome.
     pub status: ValidationStatus,
-    /// Who records it.
+    /// Name of the person recording it.
     pub by: String,
     /// Date the validation counts from.
     pub on: CivilDate,
@@ -467,7 +467,7 @@ impl Journal {
     }
 }
 
-/// What [`repair`] did.
+/// Outcome of [`repair`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Repair {
     /// The journal is missing or ends with a complete line.

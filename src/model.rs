@@ -40,7 +40,7 @@ pub struct Project {
     /// Name recorded in the validation journal when no `--user` is given.
     #[serde(default)]
     pub user: Option<String>,
-    /// Where this record was written.
+    /// Source position of the record.
     #[serde(skip)]
     #[schemars(skip)]
     pub origin: Origin,
@@ -93,7 +93,7 @@ pub struct System {
     pub id: Located<String>,
     /// Name a reader recognises.
     pub name: String,
-    /// What kind of system this is.
+    /// Kind of system.
     pub kind: SystemKind,
     /// Environment the system serves.
     pub environment: Environment,
@@ -106,7 +106,7 @@ pub struct System {
     /// Whether a non-production system holds real patient data (copies of production records).
     #[serde(default)]
     pub real_patient_data: bool,
-    /// Where the system runs today, for example "on-premises VMware cluster".
+    /// Current hosting, for example "on-premises VMware cluster".
     #[serde(default)]
     pub hosting: Option<String>,
     /// Services of the target provider the system will run on, spelled as the provider's
@@ -147,7 +147,7 @@ pub struct System {
     #[serde(default)]
     #[schemars(range(min = 1, max = 1000))]
     pub wave: Option<Located<u32>>,
-    /// Where this record was written.
+    /// Source position of the record.
     #[serde(skip)]
     #[schemars(skip)]
     pub origin: Origin,
@@ -168,9 +168,9 @@ pub struct Flow {
     pub to: Located<String>,
     /// Classes of data carried.
     pub data_classes: Vec<DataClass>,
-    /// How the data travels.
+    /// Transport the data travels over.
     pub transport: Transport,
-    /// What the flow is for, in a few words.
+    /// Purpose of the flow, in a few words.
     #[serde(default)]
     pub purpose: Option<String>,
 }
@@ -182,7 +182,7 @@ pub struct Storage {
     /// Whether data is encrypted at rest.
     #[serde(default)]
     pub encryption_at_rest: Option<bool>,
-    /// Who holds the encryption keys.
+    /// Key model: who controls the encryption keys.
     #[serde(default)]
     pub key_model: Option<KeyModel>,
     /// Lowest TLS version the store accepts.
@@ -231,7 +231,7 @@ pub struct Vendor {
     pub id: Located<String>,
     /// Legal or trading name.
     pub name: String,
-    /// What kind of vendor this is.
+    /// Kind of vendor.
     pub kind: VendorKind,
     /// Products or services the vendor provides to the organisation.
     #[serde(default)]
@@ -241,7 +241,7 @@ pub struct Vendor {
     pub subprocessors: Vec<Located<String>>,
     /// The Business Associate Agreement with this vendor.
     pub baa: Baa,
-    /// Where this record was written.
+    /// Source position of the record.
     #[serde(skip)]
     #[schemars(skip)]
     pub origin: Origin,
@@ -251,7 +251,7 @@ pub struct Vendor {
 #[derive(Clone, Debug, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Baa {
-    /// Where the agreement stands.
+    /// Status of the agreement.
     pub status: BaaStatus,
     /// Date the agreement was signed.
     #[serde(default)]
@@ -262,7 +262,7 @@ pub struct Baa {
     /// Services of the vendor the agreement covers; empty means all services listed above.
     #[serde(default)]
     pub covers: Vec<Located<String>>,
-    /// Where the signed document is kept.
+    /// Location of the signed document.
     #[serde(default)]
     pub document: Option<String>,
 }
@@ -281,7 +281,7 @@ pub struct ServiceEntry {
     pub source: String,
     /// Date the team confirmed this.
     pub date: Located<CivilDate>,
-    /// Where this record was written.
+    /// Source position of the record.
     #[serde(skip)]
     #[schemars(skip)]
     pub origin: Origin,
@@ -315,7 +315,7 @@ pub struct ControlEntry {
     /// Takes the expiry interval from `project.yaml` instead of `review_interval_days`.
     #[serde(default)]
     pub review_interval: Option<IntervalKind>,
-    /// Where this record was written.
+    /// Source position of the record.
     #[serde(skip)]
     #[schemars(skip)]
     pub origin: Origin,
