@@ -11,6 +11,7 @@ pub mod yaml;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::de::DeserializeOwned;
 
@@ -96,6 +97,10 @@ impl Loaded {
 
 /// Loads the inventory in `dir`.
 ///
+/// Files are read, parsed and decoded on up to as many threads as the machine has cores, one
+/// file per thread at a time. Their results are merged in reading order, so file ids, record
+/// order and problem order do not depend on the number of threads.
+///
 /// Never fails: a missing folder, unreadable file or invalid record becomes a [`Problem`].
 pub fn load(dir: &Path) -> Loaded {
     let mut loaded = Loaded {
@@ -109,10 +114,12 @@ pub fn load(dir: &Path) -> Loaded {
         return loaded;
     };
     loaded.inventory.skipped_files = discovered.unreadable_id_sources;
-    let read = files::read_all(&discovered.files);
-    for (file, result) in discovered.files.into_iter().zip(read) {
-        match result {
-            Ok(text) => parse_file(&mut loaded, file.role, &file.path, &text),
+    let outcomes = map_in_order(&discovered.files, |file| {
+        files::read_text(&file.path).map(|text| parse_file(file.role, &file.path, &text))
+    });
+    for (file, outcome) in discovered.files.into_iter().zip(outcomes) {
+        match outcome {
+            Ok(parsed) => loaded.add_file(file.path, parsed),
             Err(problem) => {
                 if file.role.defines_ids() {
                     loaded.inventory.skipped_files.push(file.path);
@@ -125,6 +132,66 @@ pub fn load(dir: &Path) -> Loaded {
     sort_problems(&mut loaded);
     loaded
 }
+
+/// Applies `work` to every item on up to as many threads as the machine has cores, and
+/// returns the results in the order of `items`.
+///
+/// Each thread takes the next item not yet taken, so a thread that finishes a small item early
+/// goes on with the next one. With one core or one item, everything runs on the calling
+/// thread. If a thread cannot be started, the threads that did start share its items.
+///
+/// # Panics
+/// Panics with the panic of `work`, if it panics on any item.
+pub fn map_in_order<T, R, F>(items: &[T], work: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync,
+{
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(work).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let run = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(index) else {
+                return done;
+            };
+            done.push((index, work(item)));
+        }
+    };
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .name("hipaa-migrate-load".to_owned())
+                    .stack_size(WORKER_STACK_BYTES)
+                    .spawn_scoped(scope, run)
+                    .ok()
+            })
+            .collect();
+        let mut results = run();
+        for helper in helpers {
+            match helper.join() {
+                Ok(done) => results.extend(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        results
+    });
+    results.sort_unstable_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// Stack size of each loading thread. The parser and the decoder recurse once per nesting
+/// level of a file, up to the parser's depth limit. With one core the files are parsed on the
+/// calling thread, usually a main thread of 8 MiB, so the workers get the same.
+const WORKER_STACK_BYTES: usize = 8 * 1024 * 1024;
 
 /// Orders problems by file, in reading order, then by position. Problems with the folder, or
 /// with a file that was not loaded, come first, in the order they were found.
@@ -143,29 +210,114 @@ fn sort_problems(loaded: &mut Loaded) {
         .sort_by_cached_key(|problem| (file_rank(problem), problem.pos.unwrap_or_default()));
 }
 
-/// Parses one file's text and adds its records to the inventory.
-fn parse_file(loaded: &mut Loaded, role: FileRole, path: &Path, text: &str) {
-    let file = FileId(loaded.inventory.files.len() as u32);
+/// The text, problems and records of one parsed file, before it is given its [`FileId`].
+struct ParsedFile {
+    /// The text, without a byte-order mark.
+    text: Arc<str>,
+    /// The file's problems, in the order found.
+    problems: Vec<Problem>,
+    /// The records that decoded.
+    records: Records,
+}
+
+/// The records of one file, by the file's role.
+enum Records {
+    /// The file is not valid YAML, or holds nothing usable.
+    Unusable {
+        /// Whether the file would define ids but is not valid YAML, so its ids are unknown.
+        hides_ids: bool,
+    },
+    /// `project.yaml`, with its position.
+    Project(Project, Pos),
+    /// A file of systems.
+    Systems(DecodedList<System>),
+    /// A file of vendors.
+    Vendors(DecodedList<Vendor>),
+    /// `services.yaml`.
+    Services(DecodedList<ServiceEntry>),
+    /// `controls.yaml`.
+    Controls(DecodedList<ControlEntry>),
+}
+
+impl Loaded {
+    /// Adds one parsed file to the inventory, giving it the next file id.
+    fn add_file(&mut self, path: PathBuf, parsed: ParsedFile) {
+        let inventory = &mut self.inventory;
+        let file = FileId(u32::try_from(inventory.files.len()).unwrap_or(u32::MAX));
+        self.problems.extend(parsed.problems);
+        match parsed.records {
+            Records::Unusable { hides_ids } => {
+                if hides_ids {
+                    inventory.skipped_files.push(path.clone());
+                }
+            }
+            Records::Project(mut project, pos) => {
+                project.origin = Origin { file, pos };
+                inventory.project = Some(project);
+            }
+            Records::Systems(list) => {
+                inventory.add_invalid(RecordKind::System, file, &list);
+                inventory
+                    .systems
+                    .extend(list.with_origins(file, |system, origin| system.origin = origin));
+            }
+            Records::Vendors(list) => {
+                inventory.add_invalid(RecordKind::Vendor, file, &list);
+                inventory
+                    .vendors
+                    .extend(list.with_origins(file, |vendor, origin| vendor.origin = origin));
+            }
+            Records::Services(list) => {
+                inventory.add_invalid(RecordKind::Other, file, &list);
+                inventory
+                    .services
+                    .extend(list.with_origins(file, |entry, origin| entry.origin = origin));
+            }
+            Records::Controls(list) => {
+                inventory.add_invalid(RecordKind::Other, file, &list);
+                inventory
+                    .controls
+                    .extend(list.with_origins(file, |entry, origin| entry.origin = origin));
+            }
+        }
+        inventory.files.push(SourceText {
+            path,
+            text: parsed.text,
+        });
+    }
+}
+
+/// Parses and decodes one file's text. Touches nothing shared, so files can be parsed on
+/// several threads at once.
+fn parse_file(role: FileRole, path: &Path, text: &str) -> ParsedFile {
     // The parser skips a byte-order mark. The stored text drops it too, so the positions the
     // parser reports match the text that snippets are drawn from.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text: Arc<str> = Arc::from(text);
-    loaded.inventory.files.push(SourceText {
-        path: path.to_path_buf(),
-        text: text.clone(),
-    });
-    let problems = &mut loaded.problems;
-    let root = match yaml::parse(&text) {
-        Ok(root) => root,
+    let mut problems = Vec::new();
+    let records = match yaml::parse(&text) {
+        Ok(root) => decode_file(role, path, root.as_ref(), &mut problems),
         Err(error) => {
             problems.push(syntax_problem(path, error));
-            if role.defines_ids() {
-                loaded.inventory.skipped_files.push(path.to_path_buf());
+            Records::Unusable {
+                hides_ids: role.defines_ids(),
             }
-            return;
         }
     };
-    let inventory = &mut loaded.inventory;
+    ParsedFile {
+        text,
+        problems,
+        records,
+    }
+}
+
+/// Decodes the node tree of one file by its role.
+fn decode_file(
+    role: FileRole,
+    path: &Path,
+    root: Option<&Node>,
+    problems: &mut Vec<Problem>,
+) -> Records {
     match role {
         FileRole::Project => {
             let Some(root) = root else {
@@ -173,44 +325,17 @@ fn parse_file(loaded: &mut Loaded, role: FileRole, path: &Path, text: &str) {
                     Problem::file_error(path, "project.yaml is empty")
                         .with_help("run `hipaa-migrate init DIR` for a starter project.yaml"),
                 );
-                return;
+                return Records::Unusable { hides_ids: false };
             };
-            if let Some(mut project) = decode_record::<Project>(path, &root, problems) {
-                project.origin = Origin {
-                    file,
-                    pos: root.pos,
-                };
-                inventory.project = Some(project);
+            match decode_record::<Project>(path, root, problems) {
+                Some(project) => Records::Project(project, root.pos),
+                None => Records::Unusable { hides_ids: false },
             }
         }
-        FileRole::Systems => {
-            let list = decode_list::<System>(path, root.as_ref(), "systems", problems);
-            inventory.add_invalid(RecordKind::System, file, &list);
-            inventory
-                .systems
-                .extend(list.with_origins(file, |system, origin| system.origin = origin));
-        }
-        FileRole::Vendors => {
-            let list = decode_list::<Vendor>(path, root.as_ref(), "vendors", problems);
-            inventory.add_invalid(RecordKind::Vendor, file, &list);
-            inventory
-                .vendors
-                .extend(list.with_origins(file, |vendor, origin| vendor.origin = origin));
-        }
-        FileRole::Services => {
-            let list = decode_list::<ServiceEntry>(path, root.as_ref(), "services", problems);
-            inventory.add_invalid(RecordKind::Other, file, &list);
-            inventory
-                .services
-                .extend(list.with_origins(file, |entry, origin| entry.origin = origin));
-        }
-        FileRole::Controls => {
-            let list = decode_list::<ControlEntry>(path, root.as_ref(), "controls", problems);
-            inventory.add_invalid(RecordKind::Other, file, &list);
-            inventory
-                .controls
-                .extend(list.with_origins(file, |entry, origin| entry.origin = origin));
-        }
+        FileRole::Systems => Records::Systems(decode_list(path, root, "systems", problems)),
+        FileRole::Vendors => Records::Vendors(decode_list(path, root, "vendors", problems)),
+        FileRole::Services => Records::Services(decode_list(path, root, "services", problems)),
+        FileRole::Controls => Records::Controls(decode_list(path, root, "controls", problems)),
     }
 }
 
@@ -513,4 +638,42 @@ fn raw_id(item: &Node) -> Option<Located<String>> {
             }),
             _ => None,
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::map_in_order;
+
+    #[test]
+    fn results_keep_item_order() {
+        let items: Vec<u64> = (0..500).collect();
+        // Uneven work, so threads finish their items out of order.
+        let results = map_in_order(&items, |&n| {
+            let rounds = (500 - n) * 200;
+            let mut sum = n;
+            for round in 0..rounds {
+                sum = std::hint::black_box(sum.wrapping_add(round));
+            }
+            std::hint::black_box(sum);
+            n * 2
+        });
+        let expected: Vec<u64> = items.iter().map(|&n| n * 2).collect();
+        assert_eq!(results, expected);
+    }
+
+    #[test]
+    fn empty_items_give_empty_results() {
+        let results: Vec<u8> = map_in_order(&[] as &[u8], |&n| n);
+        assert!(results.is_empty());
+    }
+
+    #[test]
+    #[should_panic(expected = "item 7 is bad")]
+    fn worker_panic_reaches_caller() {
+        let items: Vec<u32> = (0..64).collect();
+        map_in_order(&items, |&n| {
+            assert!(n != 7, "item {n} is bad");
+            n
+        });
+    }
 }

@@ -376,12 +376,12 @@ fn warn_unknown_folders(top_level: &[PathBuf], problems: &mut Vec<Problem>) {
     }
 }
 
-/// Reads every file as UTF-8 text.
-pub fn read_all(files: &[FoundFile]) -> Vec<Result<String, Box<Problem>>> {
-    files.iter().map(|file| read_text(&file.path)).collect()
-}
-
-fn read_text(path: &Path) -> Result<String, Box<Problem>> {
+/// Reads one file as UTF-8 text.
+///
+/// # Errors
+/// Returns a problem naming the file when it cannot be read, or where its first byte that is
+/// not UTF-8 is.
+pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
     let bytes = fs::read(path).map_err(|error| {
         if error.kind() == io::ErrorKind::NotFound && is_broken_link(path) {
             return Box::new(broken_link_problem(path));
