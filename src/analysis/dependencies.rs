@@ -13,6 +13,9 @@ use crate::loader::Inventory;
 pub struct DependencyGraph {
     /// The graph; node `i` is system `i`.
     pub graph: DiGraph<(), ()>,
+    /// The strongly connected components, computed once because both the cycle rule and the
+    /// wave planner need them. See [`DependencyGraph::components`].
+    components: Vec<Vec<usize>>,
 }
 
 impl DependencyGraph {
@@ -36,38 +39,29 @@ impl DependencyGraph {
                 }
             }
         }
-        DependencyGraph { graph }
+        let components = strongly_connected(&graph);
+        DependencyGraph { graph, components }
     }
 
     /// Returns the strongly connected components in dependency order: every component comes
     /// after all the components it depends on. Members are system indexes, sorted.
-    pub fn components(&self) -> Vec<Vec<usize>> {
-        // Kosaraju's algorithm in petgraph yields components in reverse topological order of
-        // the edges, and edges point at dependencies, so dependencies come first. Unlike
-        // petgraph's Tarjan, it does not recurse, so long dependency chains cannot overflow
-        // the stack.
-        kosaraju_scc(&self.graph)
-            .into_iter()
-            .map(|component| {
-                let mut members: Vec<usize> = component.iter().map(|n| n.index()).collect();
-                members.sort_unstable();
-                members
-            })
-            .collect()
+    pub fn components(&self) -> &[Vec<usize>] {
+        &self.components
     }
 
     /// Returns the components that are cycles: more than one system, or one that depends on
     /// itself.
     pub fn cycles(&self) -> Vec<Vec<usize>> {
         let mut cycles: Vec<Vec<usize>> = self
-            .components()
-            .into_iter()
+            .components
+            .iter()
             .filter(|component| {
                 component.len() > 1 || {
                     let node = NodeIndex::new(component[0]);
                     self.graph.contains_edge(node, node)
                 }
             })
+            .cloned()
             .collect();
         cycles.sort();
         cycles
@@ -103,4 +97,19 @@ impl DependencyGraph {
             current = next;
         }
     }
+}
+
+/// Computes the strongly connected components of `graph` in dependency order, members sorted.
+fn strongly_connected(graph: &DiGraph<(), ()>) -> Vec<Vec<usize>> {
+    // Kosaraju's algorithm in petgraph yields components in reverse topological order of the
+    // edges, and edges point at dependencies, so dependencies come first. Unlike petgraph's
+    // Tarjan, it does not recurse, so long dependency chains cannot overflow the stack.
+    kosaraju_scc(graph)
+        .into_iter()
+        .map(|component| {
+            let mut members: Vec<usize> = component.iter().map(|n| n.index()).collect();
+            members.sort_unstable();
+            members
+        })
+        .collect()
 }

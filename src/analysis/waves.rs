@@ -116,7 +116,7 @@ pub fn plan(
     };
     // Components come with dependencies first, so every dependency outside the current
     // component is already placed when the component is.
-    for members in &components {
+    for members in components {
         let inside = members
             .iter()
             .any(|&member| boundary.contains(graph.systems[member]));
