@@ -517,9 +517,12 @@ impl VendorScope {
                     continue;
                 }
                 if let Node::Vendor(vendor) = graph.node(edge.target()) {
+                    // Each system is visited once, so a repeat can only be the last entry, from
+                    // a second edge of the same system. Searching the whole list would make
+                    // this quadratic for a vendor that every system uses.
                     let users = used_by.entry(vendor).or_default();
                     let id = &context.inventory.systems[system_index].id.value;
-                    if !users.contains(id) {
+                    if users.last() != Some(id) {
                         users.push(id.clone());
                     }
                     if reached.insert(vendor) {
@@ -538,9 +541,11 @@ impl VendorScope {
                     continue;
                 }
                 if let Node::Vendor(vendor) = graph.node(edge.target()) {
+                    // Each vendor is taken from the queue once, so as above a repeat can only
+                    // be the last entry.
                     let parents = subprocessor_of.entry(vendor).or_default();
                     let id = &context.inventory.vendors[parent].id.value;
-                    if !parents.contains(id) {
+                    if parents.last() != Some(id) {
                         parents.push(id.clone());
                     }
                     if reached.insert(vendor) {
