@@ -1,5 +1,5 @@
-//! Benchmarks of every export on generated estates of 1,000 and 10,000 systems: the phase 1
-//! plan, all five plans, the BAA gap report, and the inventory graph as Mermaid and DOT.
+//! Benchmarks of every export on generated estates of 1,000, 10,000 and 100,000 systems: the
+//! phase 1 plan, all five plans, the BAA gap report, and the inventory graph as Mermaid and DOT.
 //!
 //! Each estate is written to a temporary folder by `hipaa_migrate::synthetic`, with a journal
 //! in which phase 1 is about half validated, then loaded, analysed and gated once. The timed
@@ -17,7 +17,7 @@ use hipaa_migrate::loader::{self, Inventory};
 use hipaa_migrate::model::{CivilDate, Phase};
 use hipaa_migrate::synthetic::{self, Shape};
 
-const SIZES: [usize; 2] = [1_000, 10_000];
+const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 
 fn as_of() -> CivilDate {
     CivilDate::parse("2026-12-04").expect("the literal is a valid date")
@@ -79,12 +79,17 @@ fn exports(criterion: &mut Criterion) {
         let estate = Estate::generate(systems);
         let context = estate.context();
         let mut group = criterion.benchmark_group("export");
-        // The plans of 10,000 systems take most of a second each, so they get ten samples of
-        // equal iteration counts and more time.
+        // The plans of 10,000 systems take most of a second each, and those of 100,000 several
+        // seconds, so they get ten samples of equal iteration counts and more time.
         group.sampling_mode(SamplingMode::Flat);
         group.sample_size(10);
         group.warm_up_time(Duration::from_secs(1));
-        group.measurement_time(Duration::from_secs(if systems > 1_000 { 8 } else { 3 }));
+        let seconds = match systems {
+            0..=1_000 => 3,
+            1_001..=10_000 => 8,
+            _ => 20,
+        };
+        group.measurement_time(Duration::from_secs(seconds));
         for (name, report) in reports {
             group.bench_function(BenchmarkId::new(name, systems), |bencher| {
                 bencher.iter(|| black_box(export::render(&context, report).expect("renders")));

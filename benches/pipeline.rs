@@ -21,11 +21,7 @@ use hipaa_migrate::synthetic::{self, Shape};
 use tempfile::TempDir;
 
 /// Sizes every step is measured at.
-const SIZES: [usize; 2] = [1_000, 10_000];
-
-/// The size only parsing, loading and analysis are measured at, because one iteration takes
-/// seconds.
-const LARGE: usize = 100_000;
+const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 
 fn as_of() -> CivilDate {
     CivilDate::parse("2026-12-04").expect("the literal is a valid date")
@@ -68,9 +64,10 @@ impl Estate {
         self.folder.path()
     }
 
-    /// Returns the text of every YAML file the loader reads, in no particular order.
+    /// Returns the text of every YAML file the loader reads, ordered by path like the
+    /// loader's reading order, so the threads share the files the same way.
     fn yaml_texts(&self) -> Vec<String> {
-        let mut texts = Vec::new();
+        let mut paths = Vec::new();
         let mut folders = vec![self.dir().to_path_buf()];
         while let Some(folder) = folders.pop() {
             for entry in fs::read_dir(&folder).expect("list the generated folder") {
@@ -81,11 +78,15 @@ impl Estate {
                     .extension()
                     .is_some_and(|extension| extension == "yaml")
                 {
-                    texts.push(fs::read_to_string(&path).expect("read a generated file"));
+                    paths.push(path);
                 }
             }
         }
-        texts
+        paths.sort();
+        paths
+            .iter()
+            .map(|path| fs::read_to_string(path).expect("read a generated file"))
+            .collect()
     }
 }
 
@@ -106,10 +107,22 @@ fn open_group(criterion: &mut Criterion, systems: usize) -> BenchmarkGroup<'_, W
     group
 }
 
+/// Measures parsing alone, on the loader's threads, then on one thread for comparison.
 fn parse(group: &mut BenchmarkGroup<'_, WallTime>, estate: &Estate) {
     let texts = estate.yaml_texts();
     group.bench_with_input(
         BenchmarkId::new("parse", estate.systems),
+        &texts,
+        |bencher, texts| {
+            bencher.iter(|| {
+                loader::map_in_order(texts, |text| {
+                    black_box(loader::yaml::parse(text).expect("generated YAML parses"));
+                })
+            });
+        },
+    );
+    group.bench_with_input(
+        BenchmarkId::new("parse_one_thread", estate.systems),
         &texts,
         |bencher, texts| {
             bencher.iter(|| {
@@ -171,12 +184,6 @@ fn pipeline(criterion: &mut Criterion) {
         evaluate_gates(&mut group, &estate);
         group.finish();
     }
-    let estate = Estate::generate(LARGE);
-    let mut group = open_group(criterion, LARGE);
-    parse(&mut group, &estate);
-    load(&mut group, &estate);
-    analyse(&mut group, &estate);
-    group.finish();
 }
 
 criterion_group!(benches, pipeline);

@@ -553,7 +553,33 @@ fn assert_baa_summary_matches_rows(markdown: &str) -> usize {
         }
     }
     assert_eq!(summed, rows, "rule totals against gap rows");
+    assert_register_matches_rows(&parsed);
     rows
+}
+
+/// Checks that each vendor's count in the BAA register equals the gap rows that name it.
+#[track_caller]
+fn assert_register_matches_rows(parsed: &Parsed) {
+    let register = table_after(parsed, "BAA register");
+    let vendor_column = register.column("Vendor");
+    let gaps_column = register.column("Gaps");
+    let gap_vendors: Vec<&str> = parsed
+        .tables
+        .iter()
+        .find(|table| table.heading == "Gaps")
+        .map(|gaps| {
+            let column = gaps.column("Vendor");
+            gaps.rows.iter().map(|row| row[column].as_str()).collect()
+        })
+        .unwrap_or_default();
+    for row in &register.rows {
+        let vendor = &row[vendor_column];
+        let naming = gap_vendors
+            .iter()
+            .filter(|cell| cell.split("; ").any(|named| named == vendor))
+            .count();
+        assert_eq!(count(&row[gaps_column]), naming, "register gaps of {vendor}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

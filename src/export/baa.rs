@@ -3,6 +3,8 @@
 //! The summary counts are computed from the same list of rows the detail table prints, so the
 //! two always agree.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::ExportContext;
@@ -134,16 +136,26 @@ pub fn build(context: &ExportContext<'_>) -> BaaReport {
         })
         .collect();
 
+    // Rows naming each vendor, counted in one pass over the rows, because scanning every row
+    // for every vendor is quadratic in the size of the estate.
+    let mut gaps_of: HashMap<&str, usize> = HashMap::new();
+    for gap in &gaps {
+        for (position, view) in gap.vendors.iter().enumerate() {
+            let named_before = gap.vendors[..position]
+                .iter()
+                .any(|earlier| earlier.id == view.id);
+            if !named_before {
+                *gaps_of.entry(view.id.as_str()).or_default() += 1;
+            }
+        }
+    }
     let register = inventory
         .vendors
         .iter()
         .zip(&analysis.graph.vendors)
         .map(|(vendor, &node)| RegisterRow {
             vendor: VendorView::of(vendor, analysis.boundary.contains(node), context),
-            gaps: gaps
-                .iter()
-                .filter(|gap| gap.vendors.iter().any(|view| view.id == vendor.id.value))
-                .count(),
+            gaps: gaps_of.get(vendor.id.as_str()).copied().unwrap_or(0),
         })
         .collect();
 
