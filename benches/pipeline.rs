@@ -90,24 +90,28 @@ impl Estate {
     }
 }
 
-/// Opens the group of one estate size. Parsing and loading take from 0.1 s to several
-/// seconds an iteration, so every size uses ten samples of equal iteration counts. The
-/// measurement time grows with the size, so the faster steps still run many iterations.
-fn open_group(criterion: &mut Criterion, systems: usize) -> BenchmarkGroup<'_, WallTime> {
+/// Opens the benchmark group. Parsing and loading take from 0.1 s to several seconds an
+/// iteration, so every benchmark uses ten samples of equal iteration counts.
+fn open_group(criterion: &mut Criterion) -> BenchmarkGroup<'_, WallTime> {
     let mut group = criterion.benchmark_group("pipeline");
     group.sampling_mode(SamplingMode::Flat);
     group.sample_size(10);
     group.warm_up_time(Duration::from_secs(1));
+    group
+}
+
+/// Sets the measurement time for the next benchmarks. It grows with the estate, so the faster
+/// steps still run many iterations.
+fn set_size(group: &mut BenchmarkGroup<'_, WallTime>, systems: usize) {
     let seconds = match systems {
         0..=1_000 => 2,
         1_001..=10_000 => 8,
         _ => 20,
     };
     group.measurement_time(Duration::from_secs(seconds));
-    group
 }
 
-/// Measures parsing alone, on the loader's threads, then on one thread for comparison.
+/// Measures parsing alone, on the loader's threads.
 fn parse(group: &mut BenchmarkGroup<'_, WallTime>, estate: &Estate) {
     let texts = estate.yaml_texts();
     group.bench_with_input(
@@ -121,6 +125,11 @@ fn parse(group: &mut BenchmarkGroup<'_, WallTime>, estate: &Estate) {
             });
         },
     );
+}
+
+/// Measures parsing alone on one thread, for comparison with [`parse`].
+fn parse_one_thread(group: &mut BenchmarkGroup<'_, WallTime>, estate: &Estate) {
+    let texts = estate.yaml_texts();
     group.bench_with_input(
         BenchmarkId::new("parse_one_thread", estate.systems),
         &texts,
@@ -173,17 +182,27 @@ fn evaluate_gates(group: &mut BenchmarkGroup<'_, WallTime>, estate: &Estate) {
     });
 }
 
+/// Runs each step at every size in turn before the next step. The sizes of one step are then
+/// measured close together, so a slow spell of the machine is less likely to fall on one size
+/// only and skew the ratio between sizes.
 fn pipeline(criterion: &mut Criterion) {
-    for systems in SIZES {
-        let estate = Estate::generate(systems);
-        let mut group = open_group(criterion, systems);
-        parse(&mut group, &estate);
-        load(&mut group, &estate);
-        analyse(&mut group, &estate);
-        plan_waves(&mut group, &estate);
-        evaluate_gates(&mut group, &estate);
-        group.finish();
+    let estates: Vec<Estate> = SIZES.into_iter().map(Estate::generate).collect();
+    let steps: [fn(&mut BenchmarkGroup<'_, WallTime>, &Estate); 6] = [
+        parse,
+        parse_one_thread,
+        load,
+        analyse,
+        plan_waves,
+        evaluate_gates,
+    ];
+    let mut group = open_group(criterion);
+    for step in steps {
+        for estate in &estates {
+            set_size(&mut group, estate.systems);
+            step(&mut group, estate);
+        }
     }
+    group.finish();
 }
 
 criterion_group!(benches, pipeline);

@@ -79,15 +79,13 @@ impl Screen {
     }
 }
 
-fn frames(group: &mut BenchmarkGroup<'_, WallTime>, screen: &mut Screen) {
-    for view in View::ALL {
-        screen.app.update(Action::ShowView(view));
-        screen.draw();
-        let name = format!("frame_{}", view_name(view));
-        group.bench_function(BenchmarkId::new(name, screen.systems), |bencher| {
-            bencher.iter(|| screen.draw());
-        });
-    }
+fn frame(group: &mut BenchmarkGroup<'_, WallTime>, screen: &mut Screen, view: View) {
+    screen.app.update(Action::ShowView(view));
+    screen.draw();
+    let name = format!("frame_{}", view_name(view));
+    group.bench_function(BenchmarkId::new(name, screen.systems), |bencher| {
+        bencher.iter(|| screen.draw());
+    });
 }
 
 fn view_name(view: View) -> &'static str {
@@ -118,7 +116,7 @@ fn key_pair(
     });
 }
 
-fn keys(group: &mut BenchmarkGroup<'_, WallTime>, screen: &mut Screen) {
+fn key_down(group: &mut BenchmarkGroup<'_, WallTime>, screen: &mut Screen) {
     screen.app.update(Action::ShowView(View::Systems));
     key_pair(
         group,
@@ -126,9 +124,15 @@ fn keys(group: &mut BenchmarkGroup<'_, WallTime>, screen: &mut Screen) {
         "key_down_systems",
         [KeyCode::Down, KeyCode::Up],
     );
-    key_pair(group, screen, "key_next_view", [KeyCode::Tab, KeyCode::Tab]);
+}
 
-    // Typing into the systems filter: each key filters every row again.
+fn key_next_view(group: &mut BenchmarkGroup<'_, WallTime>, screen: &mut Screen) {
+    screen.app.update(Action::ShowView(View::Systems));
+    key_pair(group, screen, "key_next_view", [KeyCode::Tab, KeyCode::Tab]);
+}
+
+/// Measures typing into the systems filter, where each key filters every row again.
+fn key_filter(group: &mut BenchmarkGroup<'_, WallTime>, screen: &mut Screen) {
     screen.app.update(Action::ShowView(View::Systems));
     screen.press(KeyCode::Char('/'));
     key_pair(
@@ -140,14 +144,25 @@ fn keys(group: &mut BenchmarkGroup<'_, WallTime>, screen: &mut Screen) {
     screen.press(KeyCode::Esc);
 }
 
+/// Runs each benchmark at every size in turn before the next benchmark. The sizes of one
+/// benchmark are then measured seconds apart, so a slow spell of the machine is less likely to
+/// fall on one size only and skew the ratio between sizes.
 fn tui(criterion: &mut Criterion) {
-    for systems in SIZES {
-        let mut screen = Screen::open(systems);
-        let mut group = criterion.benchmark_group("tui");
-        frames(&mut group, &mut screen);
-        keys(&mut group, &mut screen);
-        group.finish();
+    let mut screens: Vec<Screen> = SIZES.into_iter().map(Screen::open).collect();
+    let mut group = criterion.benchmark_group("tui");
+    for view in View::ALL {
+        for screen in &mut screens {
+            frame(&mut group, screen, view);
+        }
     }
+    let keys: [fn(&mut BenchmarkGroup<'_, WallTime>, &mut Screen); 3] =
+        [key_down, key_next_view, key_filter];
+    for key in keys {
+        for screen in &mut screens {
+            key(&mut group, screen);
+        }
+    }
+    group.finish();
 }
 
 criterion_group! {
@@ -155,7 +170,7 @@ criterion_group! {
     config = Criterion::default()
         .sample_size(30)
         .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
+        .measurement_time(Duration::from_secs(4));
     targets = tui
 }
 criterion_main!(benches);

@@ -578,7 +578,11 @@ fn assert_register_matches_rows(parsed: &Parsed) {
             .iter()
             .filter(|cell| cell.split("; ").any(|named| named == vendor))
             .count();
-        assert_eq!(count(&row[gaps_column]), naming, "register gaps of {vendor}");
+        assert_eq!(
+            count(&row[gaps_column]),
+            naming,
+            "register gaps of {vendor}"
+        );
     }
 }
 
