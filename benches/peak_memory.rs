@@ -18,22 +18,48 @@ use hipaa_migrate::synthetic::{self, Shape};
 const SIZES: [usize; 2] = [10_000, 100_000];
 const TIME: &str = "/usr/bin/time";
 
+/// Criterion's options that take a value in the next argument, such as `--sample-size 20`, as
+/// criterion 0.8 defines them.
+/// `cargo bench -- OPTIONS` passes them to every benchmark target, this one included, so their
+/// values are skipped rather than taken as a filter.
+const OPTIONS_WITH_VALUE: [&str; 19] = [
+    "--baseline",
+    "--baseline-lenient",
+    "--color",
+    "--confidence-level",
+    "--format",
+    "--load-baseline",
+    "--measurement-time",
+    "--noise-threshold",
+    "--nresamples",
+    "--output-format",
+    "--plotting-backend",
+    "--profile-time",
+    "--sample-size",
+    "--save-baseline",
+    "--significance-level",
+    "--warm-up-time",
+    "-b",
+    "-c",
+    "-s",
+];
+
 fn main() {
-    // `cargo bench` passes `--bench` and any filter, and may pass criterion's options, which
-    // do not apply here. The first argument that is not an option is taken as the filter.
-    let filter = std::env::args()
-        .skip(1)
-        .find(|argument| !argument.starts_with('-'));
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    let filter = filter_of(&arguments);
+    let names = SIZES.map(|systems| format!("peak_memory/check/{systems}"));
+    if arguments.iter().any(|argument| argument == "--list") {
+        for name in &names {
+            println!("{name}: benchmark");
+        }
+        return;
+    }
     if !Path::new(TIME).exists() {
         println!("peak_memory: skipped, because {TIME} (GNU time) is not installed");
         return;
     }
-    for systems in SIZES {
-        let name = format!("peak_memory/check/{systems}");
-        if filter
-            .as_ref()
-            .is_some_and(|filter| !name.contains(filter.as_str()))
-        {
+    for (systems, name) in SIZES.into_iter().zip(names) {
+        if filter.as_ref().is_some_and(|filter| !name.contains(filter)) {
             continue;
         }
         let usage = measure_check(systems);
@@ -45,6 +71,22 @@ fn main() {
             usage.elapsed
         );
     }
+}
+
+/// Returns the name filter among the arguments `cargo bench` passes: the first argument that
+/// is neither an option nor the value of one.
+fn filter_of(arguments: &[String]) -> Option<&str> {
+    let mut skip_value = false;
+    for argument in arguments {
+        if skip_value {
+            skip_value = false;
+        } else if argument.starts_with('-') {
+            skip_value = OPTIONS_WITH_VALUE.contains(&argument.as_str());
+        } else {
+            return Some(argument);
+        }
+    }
+    None
 }
 
 /// Resource use of one run, as GNU `time -v` reports it.

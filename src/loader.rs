@@ -114,7 +114,9 @@ pub fn load(dir: &Path) -> Loaded {
         return loaded;
     };
     loaded.inventory.skipped_files = discovered.unreadable_id_sources;
-    let outcomes = map_in_order(&discovered.files, |file| {
+    // A file that cannot be measured counts as empty, and reading it reports the problem.
+    let size = |file: &files::FoundFile| std::fs::metadata(&file.path).map_or(0, |meta| meta.len());
+    let outcomes = map_in_order(&discovered.files, size, |file| {
         files::read_text(&file.path).map(|text| parse_file(file.role, &file.path, &text))
     });
     for (file, outcome) in discovered.files.into_iter().zip(outcomes) {
@@ -136,13 +138,14 @@ pub fn load(dir: &Path) -> Loaded {
 /// Applies `work` to every item on up to as many threads as the machine has cores, and
 /// returns the results in the order of `items`.
 ///
-/// Each thread takes the next item not yet taken, so a thread that finishes a small item early
-/// goes on with the next one. With one core or one item, everything runs on the calling
-/// thread. If a thread cannot be started, the threads that did start share its items.
+/// Items are started largest first, by `size`, and each thread takes the next item not yet
+/// taken. So the small items fill the gaps at the end and the threads finish close together,
+/// whatever order the items come in. With one core or one item, everything runs on the
+/// calling thread. If a thread cannot be started, the threads that did start share its items.
 ///
 /// # Panics
 /// Panics with the panic of `work`, if it panics on any item.
-pub fn map_in_order<T, R, F>(items: &[T], work: F) -> Vec<R>
+pub fn map_in_order<T, R, F>(items: &[T], size: impl Fn(&T) -> u64, work: F) -> Vec<R>
 where
     T: Sync,
     R: Send,
@@ -154,15 +157,20 @@ where
     if threads <= 1 {
         return items.iter().map(work).collect();
     }
+    let mut order: Vec<(u64, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| (size(item), index))
+        .collect();
+    order.sort_unstable_by_key(|&(size, index)| (std::cmp::Reverse(size), index));
     let next = AtomicUsize::new(0);
     let run = || {
         let mut done = Vec::new();
         loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(index) else {
+            let Some(&(_, index)) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
                 return done;
             };
-            done.push((index, work(item)));
+            done.push((index, work(&items[index])));
         }
     };
     let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
@@ -648,22 +656,26 @@ mod tests {
     fn results_keep_item_order() {
         let items: Vec<u64> = (0..500).collect();
         // Uneven work, so threads finish their items out of order.
-        let results = map_in_order(&items, |&n| {
-            let rounds = (500 - n) * 200;
-            let mut sum = n;
-            for round in 0..rounds {
-                sum = std::hint::black_box(sum.wrapping_add(round));
-            }
-            std::hint::black_box(sum);
-            n * 2
-        });
+        let results = map_in_order(
+            &items,
+            |&n| n % 7,
+            |&n| {
+                let rounds = (500 - n) * 200;
+                let mut sum = n;
+                for round in 0..rounds {
+                    sum = std::hint::black_box(sum.wrapping_add(round));
+                }
+                std::hint::black_box(sum);
+                n * 2
+            },
+        );
         let expected: Vec<u64> = items.iter().map(|&n| n * 2).collect();
         assert_eq!(results, expected);
     }
 
     #[test]
     fn empty_items_give_empty_results() {
-        let results: Vec<u8> = map_in_order(&[] as &[u8], |&n| n);
+        let results: Vec<u8> = map_in_order(&[] as &[u8], |_| 0, |&n| n);
         assert!(results.is_empty());
     }
 
@@ -671,9 +683,13 @@ mod tests {
     #[should_panic(expected = "item 7 is bad")]
     fn worker_panic_reaches_caller() {
         let items: Vec<u32> = (0..64).collect();
-        map_in_order(&items, |&n| {
-            assert!(n != 7, "item {n} is bad");
-            n
-        });
+        map_in_order(
+            &items,
+            |_| 0,
+            |&n| {
+                assert!(n != 7, "item {n} is bad");
+                n
+            },
+        );
     }
 }
