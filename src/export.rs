@@ -129,20 +129,21 @@ pub enum ExportError {
         message: String,
     },
     /// The template override folder could not be read.
-    #[error("cannot read template folder {}: {source}", path.display())]
+    #[error("cannot read template folder {}: {error}", path.display())]
     TemplateFolder {
         /// The folder.
         path: PathBuf,
-        /// The underlying error.
-        source: io::Error,
+        /// The underlying error, shown in this error's message rather than as its source, so
+        /// that a report of the whole chain does not print it twice.
+        error: io::Error,
     },
     /// A template file could not be read.
-    #[error("cannot read template {}: {source}", path.display())]
+    #[error("cannot read template {}: {error}", path.display())]
     TemplateFile {
         /// The file.
         path: PathBuf,
-        /// The underlying error.
-        source: io::Error,
+        /// The underlying error, shown in this error's message.
+        error: io::Error,
     },
     /// The context contains no gate for a phase.
     #[error("the export context has no gate for phase {0}, so pass the gates of all five phases")]

@@ -348,12 +348,13 @@ pub enum AppendError {
     #[error("{0}")]
     Rejected(String),
     /// Reading, locking, writing or syncing the file failed.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {error}")]
     Io {
         /// The journal file.
         path: PathBuf,
-        /// The underlying error.
-        source: io::Error,
+        /// The underlying error, shown in this error's message rather than as its source, so
+        /// that a report of the whole chain does not print it twice.
+        error: io::Error,
     },
 }
 
@@ -392,9 +393,9 @@ impl Journal {
         entry: &NewEntry,
         recheck: &mut dyn FnMut(&Journal) -> Result<(), String>,
     ) -> Result<&Entry, AppendError> {
-        let io_error = |source| AppendError::Io {
+        let io_error = |error| AppendError::Io {
             path: self.path.clone(),
-            source,
+            error,
         };
         if fs::symlink_metadata(&self.path).is_ok_and(|meta| meta.file_type().is_symlink()) {
             return Err(io_error(symlink_error(&self.path)));
@@ -405,9 +406,9 @@ impl Journal {
             .create(true)
             .open(&self.path)
             .map_err(io_error)?;
-        file.lock().map_err(|source| AppendError::Io {
+        file.lock().map_err(|error| AppendError::Io {
             path: self.path.clone(),
-            source,
+            error,
         })?;
         let result = self.append_locked(&mut file, entry, recheck);
         // Closing the file releases the lock too; unlocking first makes the order explicit.
@@ -421,9 +422,9 @@ impl Journal {
         entry: &NewEntry,
         recheck: &mut dyn FnMut(&Journal) -> Result<(), String>,
     ) -> Result<&Entry, AppendError> {
-        let io_error = |path: &Path, source| AppendError::Io {
+        let io_error = |path: &Path, error| AppendError::Io {
             path: path.to_path_buf(),
-            source,
+            error,
         };
         let len = file.metadata().map_err(|e| io_error(&self.path, e))?.len();
         if len != self.read_len {

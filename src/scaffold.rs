@@ -126,13 +126,44 @@ fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// Returns the folder a file at `path` would be written into: its parent, or the current
+/// folder for a bare file name.
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Checks that the folder `path` would be written into exists, so a command can report a
+/// mistyped output path before doing its work.
+///
+/// # Errors
+/// Fails with [`io::ErrorKind::NotFound`] when the folder does not exist, and
+/// [`io::ErrorKind::NotADirectory`] when it is a file.
+pub fn check_folder_of(path: &Path) -> io::Result<()> {
+    let folder = folder_of(path);
+    match fs::metadata(folder) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(io::Error::new(
+            io::ErrorKind::NotADirectory,
+            format!("{} is a file, not a folder", folder.display()),
+        )),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!(
+                "the folder {} does not exist; create it or write somewhere else",
+                folder.display()
+            ),
+        )),
+        Err(error) => Err(error),
+    }
+}
+
 /// Creates a temporary file in the folder of `path`, so the final rename stays within one
 /// file system.
 fn temporary_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    check_folder_of(path)?;
+    let dir = folder_of(path);
     let mut builder = tempfile::Builder::new();
     builder.prefix(".hipaa-migrate-").suffix(".tmp");
     // tempfile creates files readable by the owner only; `File::create` asks for `rw-rw-rw-`

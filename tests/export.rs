@@ -1276,6 +1276,98 @@ fn cli_export_missing_folder_fails() {
         2,
     );
     assert!(run.stderr.contains("cannot write"), "{}", run.report());
+    let folder = scratch.path().join("no-such-folder");
+    assert!(
+        run.stderr
+            .contains(&format!("the folder {} does not exist", folder.display())),
+        "{}",
+        run.report()
+    );
+    assert!(!run.stderr.contains(".hipaa-migrate-"), "{}", run.report());
+    assert!(!folder.exists(), "no folder created");
+}
+
+#[test]
+fn cli_graph_output_under_file_fails() {
+    let scratch = TempDir::new().expect("temporary folder");
+    let file = scratch.path().join("plan.md");
+    fs::write(&file, "keep me\n").expect("write file");
+    let run = run(
+        &[
+            "graph",
+            "inventories/riverbend",
+            "-o",
+            path_arg(&file.join("graph.mmd")),
+        ],
+        2,
+    );
+    assert!(
+        run.stderr.contains("is a file, not a folder"),
+        "{}",
+        run.report()
+    );
+    assert_eq!(fs::read_to_string(&file).expect("read file"), "keep me\n");
+}
+
+#[test]
+fn cli_missing_template_folder_says_why_once() {
+    let scratch = TempDir::new().expect("temporary folder");
+    let missing = scratch.path().join("no-templates");
+    let run = run(
+        &[
+            "export",
+            "inventories/riverbend",
+            "--baa-gaps",
+            "--as-of",
+            AS_OF,
+            "--templates",
+            path_arg(&missing),
+        ],
+        2,
+    );
+    assert!(
+        run.stderr.contains("cannot read template folder"),
+        "{}",
+        run.report()
+    );
+    assert_eq!(
+        run.stderr.matches("os error").count(),
+        1,
+        "{}",
+        run.report()
+    );
+}
+
+#[test]
+fn cli_misnamed_template_warns() {
+    let templates = TempDir::new().expect("temporary folder");
+    fs::write(templates.path().join("BAA-gaps.md.j2"), "# Mine\n").expect("write template");
+    fs::write(templates.path().join("signature.md.j2"), "Signed\n").expect("write template");
+    let run = run(
+        &[
+            "export",
+            "inventories/riverbend",
+            "--baa-gaps",
+            "--as-of",
+            AS_OF,
+            "--templates",
+            path_arg(templates.path()),
+        ],
+        0,
+    );
+    assert!(
+        run.stderr
+            .contains("BAA-gaps.md.j2 replaces no built-in template"),
+        "{}",
+        run.report()
+    );
+    assert!(
+        run.stderr.contains("rename it to baa_gaps.md.j2"),
+        "{}",
+        run.report()
+    );
+    assert!(!run.stderr.contains("signature.md.j2"), "{}", run.report());
+    assert!(run.stdout.contains("# BAA gap report"), "{}", run.report());
 }
 
 #[test]

@@ -158,6 +158,7 @@ pub fn export(
     out: &mut dyn Write,
     errors: &mut dyn Write,
 ) -> Result<u8> {
+    check_output(options.output.as_deref())?;
     let mut loaded = loader::load(dir);
     let journal = super::check::open_journal(dir, &mut loaded);
     if loaded.has_errors() {
@@ -168,6 +169,14 @@ pub fn export(
         Some(folder) => Some(Templates::with_overrides(folder)?),
         None => None,
     };
+    for (path, builtin) in templates.iter().flat_map(Templates::misnamed_overrides) {
+        writeln!(
+            errors,
+            "warning: {} replaces no built-in template and is used only where another \
+             template includes it; rename it to {builtin} to replace that template",
+            path.display()
+        )?;
+    }
     let analysis = analysis::analyse(&loaded.inventory, options.as_of);
     let gates = gates::evaluate(&loaded.inventory, &analysis, &journal, options.as_of);
     let mut context = ExportContext::new(
@@ -199,6 +208,7 @@ pub fn graph(
     out: &mut dyn Write,
     errors: &mut dyn Write,
 ) -> Result<u8> {
+    check_output(options.output.as_deref())?;
     let loaded = loader::load(dir);
     if loaded.has_errors() {
         write_problems(&loaded, options.color, errors)?;
@@ -208,6 +218,16 @@ pub fn graph(
     let text = export::graph(&loaded.inventory, &analysis, options.format);
     write_output(&text, options.output.as_deref(), out)?;
     Ok(EXIT_OK)
+}
+
+/// Checks the folder of the output file before the inventory is loaded, so a mistyped path
+/// fails at once rather than after the report is built.
+fn check_output(path: Option<&Path>) -> Result<()> {
+    if let Some(path) = path {
+        scaffold::check_folder_of(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// Writes `text` to `path` atomically and names the file on `out`, or writes it to `out`.

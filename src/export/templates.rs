@@ -18,6 +18,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
 use super::ExportError;
 use super::markdown;
+use crate::loader::decode::closest;
 
 /// The built-in templates, by file name.
 pub const BUILTIN: [(&str, &str); 6] = [
@@ -88,9 +89,9 @@ impl Templates {
     /// Fails when the folder or a file in it cannot be read, a file is not UTF-8, or a template
     /// has a syntax error. The message names the file and, for a syntax error, the line.
     pub fn with_overrides(dir: &Path) -> Result<Templates, ExportError> {
-        let folder_error = |source| ExportError::TemplateFolder {
+        let folder_error = |error| ExportError::TemplateFolder {
             path: dir.to_path_buf(),
-            source,
+            error,
         };
         let mut files = Vec::new();
         for entry in fs::read_dir(dir).map_err(folder_error)? {
@@ -101,9 +102,9 @@ impl Templates {
             if !name.ends_with(TEMPLATE_EXTENSION) || !path.is_file() {
                 continue;
             }
-            let text = fs::read_to_string(&path).map_err(|source| ExportError::TemplateFile {
+            let text = fs::read_to_string(&path).map_err(|error| ExportError::TemplateFile {
                 path: path.clone(),
-                source,
+                error,
             })?;
             files.push((name.to_owned(), text, path));
         }
@@ -180,6 +181,42 @@ impl Templates {
     /// Returns where each template came from, by name.
     pub fn origins(&self) -> &BTreeMap<String, TemplateOrigin> {
         &self.origins
+    }
+
+    /// Returns the override files whose names match no built-in template but come close to
+    /// one, each with that template's name. Such a file is most likely a misspelt override,
+    /// which replaces nothing and is used only where another template includes it.
+    pub fn misnamed_overrides(&self) -> Vec<(&Path, &'static str)> {
+        let stem = |name: &str| {
+            name.strip_suffix(".md.j2")
+                .or_else(|| name.strip_suffix(TEMPLATE_EXTENSION))
+                .unwrap_or(name)
+                .to_owned()
+        };
+        let builtin_stems: Vec<(String, &'static str)> = BUILTIN
+            .iter()
+            .map(|(name, _)| (stem(name), *name))
+            .collect();
+        self.origins
+            .iter()
+            .filter_map(|(name, origin)| {
+                let TemplateOrigin::File(path) = origin else {
+                    return None;
+                };
+                if BUILTIN.iter().any(|(builtin, _)| builtin == name) {
+                    return None;
+                }
+                let near = closest(
+                    &stem(name),
+                    builtin_stems.iter().map(|(stem, _)| stem.as_str()),
+                )?;
+                let builtin = builtin_stems
+                    .iter()
+                    .find(|(stem, _)| stem == near)
+                    .map(|(_, builtin)| *builtin)?;
+                Some((path.as_path(), builtin))
+            })
+            .collect()
     }
 
     /// Renders one template with `context`, and tidies the Markdown: trailing spaces removed,
