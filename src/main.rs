@@ -43,7 +43,7 @@ fn run_tui(dir: Option<PathBuf>, as_of: Option<CivilDate>, log: bool) -> ExitCod
         log,
     };
     match hipaa_migrate::tui::run(options) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(status),
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::from(commands::EXIT_INVALID)

@@ -56,10 +56,13 @@ pub struct Options {
 /// Runs the TUI until the user quits or a signal ends it, restoring the terminal on every
 /// way out. Call [`terminal::check_interactive`] first.
 ///
+/// Returns the exit status for the process: 0 when the user quit, and 128 plus the signal's
+/// number when a signal ended the TUI, as shells report a process killed by that signal.
+///
 /// # Errors
 /// Fails when the example cannot be unpacked, logging cannot start, or the terminal fails;
 /// the terminal is restored before this returns.
-pub fn run(options: Options) -> Result<()> {
+pub fn run(options: Options) -> Result<u8> {
     let dir = example::choose_inventory(options.dir)?;
     let env = std::env::var(logging::ENV).ok();
     let _log = match logging::level(options.log, env.as_deref()) {
@@ -88,8 +91,8 @@ pub fn run(options: Options) -> Result<()> {
 }
 
 /// Draws, then applies events until the app quits, the event stream ends or a termination
-/// signal arrives.
-async fn event_loop(terminal: &mut Tui, app: &mut App) -> Result<()> {
+/// signal arrives. Returns the exit status, as [`run`] describes it.
+async fn event_loop(terminal: &mut Tui, app: &mut App) -> Result<u8> {
     let size = terminal.size()?;
     app.update(Action::Resize {
         width: size.width,
@@ -135,9 +138,9 @@ async fn event_loop(terminal: &mut Tui, app: &mut App) -> Result<()> {
                     redraw = true;
                 }
             }
-            name = signals.recv() => {
+            (name, status) = signals.recv() => {
                 tracing::info!(signal = name, "exiting on signal");
-                break;
+                return Ok(status);
             }
         }
         if app.should_quit {
@@ -147,13 +150,14 @@ async fn event_loop(terminal: &mut Tui, app: &mut App) -> Result<()> {
             terminal.draw(|frame| ui::draw(frame, app))?;
         }
     }
-    Ok(())
+    Ok(0)
 }
 
 #[cfg(unix)]
 mod signals {
-    //! The signals that end the TUI cleanly: SIGTERM, SIGHUP and SIGINT. In raw mode Ctrl-C
-    //! arrives as a key, so SIGINT comes only from another process.
+    //! The signals that end the TUI cleanly: SIGTERM, SIGHUP, SIGINT and SIGQUIT. In raw mode
+    //! Ctrl-C and `Ctrl-\` arrive as keys, so SIGINT and SIGQUIT come only from another
+    //! process.
 
     use std::io;
 
@@ -163,6 +167,7 @@ mod signals {
         terminate: Signal,
         hangup: Signal,
         interrupt: Signal,
+        quit: Signal,
     }
 
     impl Signals {
@@ -171,15 +176,18 @@ mod signals {
                 terminate: signal(SignalKind::terminate())?,
                 hangup: signal(SignalKind::hangup())?,
                 interrupt: signal(SignalKind::interrupt())?,
+                quit: signal(SignalKind::quit())?,
             })
         }
 
-        /// Waits for one of the signals and returns its name.
-        pub async fn recv(&mut self) -> &'static str {
+        /// Waits for one of the signals and returns its name and the exit status that reports
+        /// it: 128 plus the signal's number, which the POSIX `kill` utility fixes for these four.
+        pub async fn recv(&mut self) -> (&'static str, u8) {
             tokio::select! {
-                _ = self.terminate.recv() => "SIGTERM",
-                _ = self.hangup.recv() => "SIGHUP",
-                _ = self.interrupt.recv() => "SIGINT",
+                _ = self.terminate.recv() => ("SIGTERM", 128 + 15),
+                _ = self.hangup.recv() => ("SIGHUP", 128 + 1),
+                _ = self.interrupt.recv() => ("SIGINT", 128 + 2),
+                _ = self.quit.recv() => ("SIGQUIT", 128 + 3),
             }
         }
     }
@@ -198,10 +206,11 @@ mod signals {
             Ok(Signals)
         }
 
-        /// Waits for Ctrl-C and returns its name.
-        pub async fn recv(&mut self) -> &'static str {
+        /// Waits for Ctrl-C and returns its name and the exit status that reports it, the
+        /// same as for SIGINT on Unix.
+        pub async fn recv(&mut self) -> (&'static str, u8) {
             let _ = tokio::signal::ctrl_c().await;
-            "Ctrl-C"
+            ("Ctrl-C", 128 + 2)
         }
     }
 }

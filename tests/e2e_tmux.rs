@@ -251,6 +251,17 @@ fn child_of(parent: &str) -> String {
 
 #[test]
 fn sigterm_restores_terminal_and_example_opens() {
+    signal_restores_terminal("TERM", 143);
+}
+
+#[test]
+fn sigquit_restores_terminal() {
+    signal_restores_terminal("QUIT", 131);
+}
+
+/// Opens the bundled example in a tmux pane, sends the TUI `signal`, and checks that it exits
+/// with `code` and leaves the alternate screen.
+fn signal_restores_terminal(signal: &str, code: u8) {
     if !tmux_ready() || !Path::new("/proc/self/task").exists() {
         return;
     }
@@ -268,7 +279,8 @@ fn sigterm_restores_terminal_and_example_opens() {
         quote(&home.display().to_string()),
         quote(BINARY),
     );
-    let tmux = Tmux::start("signal", 120, 36, &format!("sh -c {}", quote(&command)));
+    let session = format!("signal-{}", signal.to_lowercase());
+    let tmux = Tmux::start(&session, 120, 36, &format!("sh -c {}", quote(&command)));
     let screen = tmux.wait_for("Checklist of phase 1 (94)");
     assert!(
         screen.contains("examples/riverbend"),
@@ -288,11 +300,11 @@ fn sigterm_restores_terminal_and_example_opens() {
         child_of(&inner_shell)
     };
     let killed = Command::new("kill")
-        .args(["-TERM", &binary])
+        .args([format!("-{signal}").as_str(), &binary])
         .status()
         .expect("kill runs");
     assert!(killed.success());
-    let screen = tmux.wait_for("exit 0");
+    let screen = tmux.wait_for(&format!("exit {code}"));
     assert_eq!(
         tmux.display("#{alternate_on}"),
         "0",
