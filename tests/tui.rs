@@ -372,6 +372,43 @@ fn help_lists_every_binding() {
 }
 
 #[test]
+fn help_scrolls_by_page_and_stops_at_end() {
+    let (_temp, dir) = scratch();
+    let mut app = open(&dir);
+    app.update(Action::Resize {
+        width: 120,
+        height: 35,
+    });
+    press(&mut app, KeyCode::Char('?'));
+    let first = screen(&app);
+    assert!(contains(&first, "Keys lines 1-31 of "), "{first:#?}");
+    assert!(contains(&first, "show all keys"), "{first:#?}");
+    assert!(!contains(&first, "quit at once"), "{first:#?}");
+
+    press(&mut app, KeyCode::End);
+    let last = screen(&app);
+    assert!(contains(&last, "quit at once"), "{last:#?}");
+    assert!(!contains(&last, "show all keys"), "{last:#?}");
+
+    // Scrolling past the end stays at the end, so one Up moves one line at once.
+    for _ in 0..20 {
+        press(&mut app, KeyCode::Down);
+        press(&mut app, KeyCode::PageDown);
+    }
+    assert_eq!(screen(&app), last);
+    press(&mut app, KeyCode::Up);
+    assert_ne!(screen(&app), last);
+
+    press(&mut app, KeyCode::Home);
+    assert_eq!(screen(&app), first);
+    press(&mut app, KeyCode::PageDown);
+    let second = screen(&app);
+    assert!(contains(&second, "Keys lines 32-62 of "), "{second:#?}");
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(screen(&app), first);
+}
+
+#[test]
 fn footer_follows_the_keymap() {
     let (_temp, dir) = scratch();
     let mut app = open(&dir);

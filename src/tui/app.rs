@@ -269,12 +269,22 @@ impl App {
 
     fn update_overlay(&mut self, action: &Action) {
         match &mut self.overlay {
-            Some(Overlay::Help { scroll }) => match action {
-                Action::Close | Action::ToggleHelp => self.overlay = None,
-                Action::Up => *scroll = scroll.saturating_sub(1),
-                Action::Down => *scroll = scroll.saturating_add(1),
-                _ => {}
-            },
+            Some(Overlay::Help { scroll }) => {
+                let (page, last) = ui::help_scroll_range(self.theme, self.area);
+                *scroll = match action {
+                    Action::Up => scroll.saturating_sub(1),
+                    Action::Down => scroll.saturating_add(1),
+                    Action::PageUp => scroll.saturating_sub(page),
+                    Action::PageDown => scroll.saturating_add(page),
+                    Action::Top => 0,
+                    Action::Bottom => last,
+                    _ => *scroll,
+                }
+                .min(last);
+                if matches!(action, Action::Close | Action::ToggleHelp) {
+                    self.overlay = None;
+                }
+            }
             Some(Overlay::Dialog(dialog)) => match dialog.handle(action) {
                 Outcome::Stay => {}
                 Outcome::Cancel => self.overlay = None,

@@ -561,6 +561,34 @@ pub static BINDINGS: &[Binding] = &[
         help: "scroll down",
         footer: None,
     },
+    Binding {
+        mode: Mode::Help,
+        keys: &[plain(KeyCode::PageUp)],
+        action: Action::PageUp,
+        help: "one page up",
+        footer: None,
+    },
+    Binding {
+        mode: Mode::Help,
+        keys: &[plain(KeyCode::PageDown), char_key(' ')],
+        action: Action::PageDown,
+        help: "one page down",
+        footer: None,
+    },
+    Binding {
+        mode: Mode::Help,
+        keys: &[plain(KeyCode::Home)],
+        action: Action::Top,
+        help: "top of the help",
+        footer: None,
+    },
+    Binding {
+        mode: Mode::Help,
+        keys: &[plain(KeyCode::End)],
+        action: Action::Bottom,
+        help: "end of the help",
+        footer: None,
+    },
 ];
 
 /// Returns whether a mode takes typed characters as text.

@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use crate::tui::action::View;
 use crate::tui::app::{App, Overlay};
 use crate::tui::keymap;
+use crate::tui::theme::Theme;
 use crate::tui::{dialog, views};
 
 /// Narrowest terminal the views are drawn in; below it a one-line notice shows.
@@ -256,8 +257,7 @@ fn draw_footer(frame: &mut Frame, app: &App, area: Rect) {
 }
 
 /// Returns the lines of the help overlay, generated from the key table.
-pub fn help_lines(app: &App) -> Vec<Line<'static>> {
-    let theme = app.theme;
+pub fn help_lines(theme: Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     for (title, rows) in keymap::help_sections() {
         if !lines.is_empty() {
@@ -274,25 +274,52 @@ pub fn help_lines(app: &App) -> Vec<Line<'static>> {
     lines
 }
 
-fn draw_help(frame: &mut Frame, app: &App, screen: Rect, scroll: u16) {
+/// Returns the area of the help overlay, centred on `screen`.
+fn help_area(screen: Rect) -> Rect {
     let width = screen.width.saturating_sub(4).min(76);
     let height = screen.height.saturating_sub(2);
-    let area = Rect {
+    Rect {
         x: screen.x + (screen.width - width) / 2,
         y: screen.y + (screen.height - height) / 2,
         width,
         height,
-    };
+    }
+}
+
+/// Returns the number of help lines one page of the overlay shows on `screen`, and the
+/// scroll position that shows the last line at the bottom.
+pub fn help_scroll_range(theme: Theme, screen: Rect) -> (u16, u16) {
+    // One line for each border.
+    let page = help_area(screen).height.saturating_sub(2);
+    let lines = u16::try_from(help_lines(theme).len()).unwrap_or(u16::MAX);
+    (page.max(1), lines.saturating_sub(page))
+}
+
+fn draw_help(frame: &mut Frame, app: &App, screen: Rect, scroll: u16) {
+    let area = help_area(screen);
     frame.render_widget(Clear, area);
-    let block = Block::bordered().title(Span::styled(" Keys ", app.theme.title()));
-    let lines = help_lines(app);
-    let inner_height = block.inner(area).height;
-    let max_scroll = (lines.len() as u16).saturating_sub(inner_height);
+    let lines = help_lines(app.theme);
+    let (page, last) = help_scroll_range(app.theme, screen);
+    let scroll = scroll.min(last);
+    let mut title = vec![Span::styled(" Keys ", app.theme.title())];
+    if last > 0 {
+        // The lines in view tell the reader that there is more below or above.
+        let shown_to = (scroll + page).min(u16::try_from(lines.len()).unwrap_or(u16::MAX));
+        title.push(Span::styled(
+            format!(
+                "lines {}-{shown_to} of {}, PgDn/PgUp scroll ",
+                scroll + 1,
+                lines.len()
+            ),
+            app.theme.dim(),
+        ));
+    }
+    let block = Block::bordered().title(Line::from(title));
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
             .wrap(Wrap { trim: false })
-            .scroll((scroll.min(max_scroll), 0)),
+            .scroll((scroll, 0)),
         area,
     );
 }
