@@ -1,5 +1,6 @@
 //! An inventory split over many files loads the same way whatever order the files finish
-//! parsing in: records, file ids and problems follow the reading order.
+//! parsing in: records, file ids and problems follow the reading order. Entries of the
+//! `systems/` folder that are not inventory files are skipped or rejected without blocking.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -14,6 +15,13 @@ const SYSTEM_FILES: usize = 24;
 /// Number of files under `vendors/`.
 const VENDOR_FILES: usize = 6;
 
+/// Returns the number of systems in system file `file`. The sizes are shuffled against the
+/// reading order, so the loader, which starts the largest files first, starts them out of
+/// reading order and they finish out of it.
+fn entries_in(file: usize) -> usize {
+    (file * 7 % SYSTEM_FILES + 1) * 40
+}
+
 /// Writes an inventory whose system files differ in size, so that they take different times
 /// to parse. Every fifth system file contains an entry with an unknown field, and vendor file 3
 /// is not valid YAML.
@@ -27,9 +35,7 @@ fn write_split_inventory(dir: &Path) {
     fs::create_dir(dir.join("vendors")).expect("create vendors/");
     for file in 0..SYSTEM_FILES {
         let mut text = String::new();
-        // Later files are smaller, so a thread that takes an early file finishes after the
-        // threads that take later ones.
-        for entry in 0..(SYSTEM_FILES - file) * 40 {
+        for entry in 0..entries_in(file) {
             writeln!(
                 text,
                 "- id: sys-{file:02}-{entry:04}\n  name: System {entry}\n  kind: application\n  \
@@ -101,7 +107,7 @@ fn records_keep_file_order_and_origin() {
     let mut expected = Vec::new();
     for file in 0..SYSTEM_FILES {
         // An unknown field is reported and the rest of its entry kept.
-        for entry in 0..(SYSTEM_FILES - file) * 40 {
+        for entry in 0..entries_in(file) {
             expected.push(format!("sys-{file:02}-{entry:04}"));
         }
     }
@@ -198,4 +204,117 @@ fn loading_twice_gives_the_same_result() {
             format!("{:?}", first.inventory)
         );
     }
+}
+
+/// Writes a valid inventory of one system file under `systems/` and one vendor file.
+fn write_small_inventory(dir: &Path) {
+    fs::write(
+        dir.join("project.yaml"),
+        "organisation: Small Clinic\nmigration: Small migration\nprovider: aws\n",
+    )
+    .expect("write project.yaml");
+    fs::create_dir(dir.join("systems")).expect("create systems/");
+    fs::write(
+        dir.join("systems/core.yaml"),
+        "- id: portal\n  name: Portal\n  kind: application\n  environment: test\n",
+    )
+    .expect("write a systems file");
+}
+
+#[test]
+fn hidden_files_in_folders_are_skipped() {
+    let temp = tempfile::tempdir().expect("temporary folder");
+    write_small_inventory(temp.path());
+    // An editor's lock file and a macOS metadata file, neither of them YAML.
+    fs::write(
+        temp.path().join("systems/.#core.yaml"),
+        "user@host.1234:1733300000",
+    )
+    .expect("write a lock file");
+    fs::write(
+        temp.path().join("systems/._core.yaml"),
+        [0u8, 5, 22, 7, 255],
+    )
+    .expect("write a metadata file");
+    let loaded = loader::load(temp.path());
+    assert!(loaded.problems.is_empty(), "{:#?}", loaded.problems);
+    assert_eq!(loaded.inventory.files.len(), 2);
+    assert_eq!(loaded.inventory.systems.len(), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn device_link_is_rejected_not_read() {
+    let temp = tempfile::tempdir().expect("temporary folder");
+    write_small_inventory(temp.path());
+    let link = temp.path().join("systems/zero.yaml");
+    std::os::unix::fs::symlink("/dev/zero", &link).expect("create a link");
+    let loaded = loader::load(temp.path());
+    assert_eq!(loaded.problems.len(), 1, "{:#?}", loaded.problems);
+    let problem = &loaded.problems[0];
+    assert_eq!(problem.file.as_deref(), Some(link.as_path()));
+    assert!(
+        problem.message.contains("is not a regular file"),
+        "{problem}"
+    );
+    assert_eq!(loaded.inventory.skipped_files, [link]);
+}
+
+#[cfg(unix)]
+#[test]
+fn pipe_is_rejected_without_blocking() {
+    let temp = tempfile::tempdir().expect("temporary folder");
+    write_small_inventory(temp.path());
+    let pipe = temp.path().join("systems/pipe.yaml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("run mkfifo");
+    assert!(made.success(), "mkfifo failed");
+    // Reading the pipe would wait for a writer forever, so the load runs on a thread and the
+    // test waits a bounded time for it.
+    let dir = temp.path().to_path_buf();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(loader::load(&dir));
+    });
+    let loaded = receiver
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the load finishes instead of waiting on the pipe");
+    assert_eq!(loaded.problems.len(), 1, "{:#?}", loaded.problems);
+    assert!(
+        loaded.problems[0].message.contains("is not a regular file"),
+        "{}",
+        loaded.problems[0]
+    );
+}
+
+#[test]
+fn missing_id_gets_same_advice_everywhere() {
+    let temp = tempfile::tempdir().expect("temporary folder");
+    write_small_inventory(temp.path());
+    let mut text = String::new();
+    for entry in 0..3_000 {
+        writeln!(
+            text,
+            "- id: user-{entry:04}\n  name: User {entry}\n  kind: application\n  \
+             environment: test\n  vendors: [missing-vendor]"
+        )
+        .expect("write to a string");
+    }
+    fs::write(temp.path().join("systems/users.yaml"), text).expect("write a systems file");
+    let loaded = loader::load(temp.path());
+    let unknown: Vec<_> = loaded
+        .problems
+        .iter()
+        .filter(|problem| {
+            problem
+                .message
+                .contains("unknown vendor id `missing-vendor`")
+        })
+        .collect();
+    assert_eq!(unknown.len(), 3_000);
+    // Every reference to the same missing id gets the same advice.
+    let first_help = unknown[0].help.clone();
+    assert!(unknown.iter().all(|problem| problem.help == first_help));
 }

@@ -221,8 +221,11 @@ fn discover_folder(
             return;
         }
     };
+    // Hidden entries are skipped: editors and file managers put lock files, backups and
+    // metadata there, such as Emacs's `.#systems.yaml` and macOS's `._systems.yaml`.
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
+        .filter(|entry| !entry.file_name().to_string_lossy().starts_with('.'))
         .map(|entry| entry.path())
         .collect();
     paths.sort();
@@ -382,6 +385,16 @@ fn warn_unknown_folders(top_level: &[PathBuf], problems: &mut Vec<Problem>) {
 /// Returns a problem naming the file when it cannot be read, or where its first byte that is
 /// not UTF-8 is.
 pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
+    // A pipe would block the load and a device could be endless, so only regular files, or
+    // links to them, are read.
+    if let Ok(meta) = fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(Box::new(
+            Problem::file_error(path, "is not a regular file, so it is not read")
+                .with_help("replace it with a YAML file, or move it out of the inventory folder"),
+        ));
+    }
     let bytes = fs::read(path).map_err(|error| {
         if error.kind() == io::ErrorKind::NotFound && is_broken_link(path) {
             return Box::new(broken_link_problem(path));

@@ -31,7 +31,7 @@ impl IdKind {
 }
 
 /// Which kinds of record a reference may name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Accepts {
     Systems,
     Vendors,
@@ -80,8 +80,16 @@ struct Resolver<'a> {
     /// The keys of `ids` in the order they were defined, so suggestions do not depend on
     /// hash order.
     id_order: Vec<&'a str>,
+    /// The suggestion found for each unknown reference, so a missing id that many records
+    /// name is compared against every id only once.
+    suggestions: HashMap<(&'a str, Accepts), Option<&'a str>>,
     problems: &'a mut Vec<Problem>,
 }
+
+/// Number of distinct unknown references that get a "did you mean" suggestion. Each one is
+/// compared against every id, so without a limit an estate of many misspelt ids would take
+/// time in proportion to their product.
+const MAX_SUGGESTIONS: usize = 500;
 
 /// Checks ids and references across all records, adding a problem for each fault.
 pub fn resolve(inventory: &Inventory, problems: &mut Vec<Problem>) {
@@ -89,6 +97,7 @@ pub fn resolve(inventory: &Inventory, problems: &mut Vec<Problem>) {
         inventory,
         ids: HashMap::with_capacity(inventory.systems.len() + inventory.vendors.len()),
         id_order: Vec::with_capacity(inventory.systems.len() + inventory.vendors.len()),
+        suggestions: HashMap::new(),
         problems,
     };
     resolver.index_ids();
@@ -101,6 +110,26 @@ pub fn resolve(inventory: &Inventory, problems: &mut Vec<Problem>) {
 impl<'a> Resolver<'a> {
     fn path(&self, origin: Origin) -> &'a Path {
         self.inventory.path(origin.file)
+    }
+
+    /// Returns the known id closest to an unknown `reference`, among those `accepts` allows.
+    /// After [`MAX_SUGGESTIONS`] distinct references, new ones get no suggestion.
+    fn suggestion(&mut self, reference: &'a str, accepts: Accepts) -> Option<&'a str> {
+        if let Some(&found) = self.suggestions.get(&(reference, accepts)) {
+            return found;
+        }
+        if self.suggestions.len() >= MAX_SUGGESTIONS {
+            return None;
+        }
+        let ids = &self.ids;
+        let candidates = self
+            .id_order
+            .iter()
+            .copied()
+            .filter(|id| ids.get(id).is_some_and(|entry| accepts.allows(entry.kind)));
+        let found = closest(reference, candidates);
+        self.suggestions.insert((reference, accepts), found);
+        found
     }
 
     fn index_ids(&mut self) {
@@ -213,7 +242,7 @@ impl<'a> Resolver<'a> {
         &mut self,
         origin: Origin,
         field: &str,
-        reference: &Located<String>,
+        reference: &'a Located<String>,
         accepts: Accepts,
     ) {
         match self.ids.get(reference.as_str()) {
@@ -241,13 +270,7 @@ impl<'a> Resolver<'a> {
             }
             None if !self.inventory.skipped_files.is_empty() => {}
             None => {
-                let ids = &self.ids;
-                let candidates = self
-                    .id_order
-                    .iter()
-                    .copied()
-                    .filter(|id| ids.get(id).is_some_and(|entry| accepts.allows(entry.kind)));
-                let help = match closest(reference.as_str(), candidates) {
+                let help = match self.suggestion(reference.as_str(), accepts) {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => format!("add a {} with this id, or fix the spelling", accepts.noun()),
                 };
