@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 use serde::Serialize;
 
@@ -436,7 +437,7 @@ struct ProblemDiagnostic<'a> {
     problem: &'a Problem,
     message: String,
     help: Option<String>,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Excerpt>,
     label: Option<LabeledSpan>,
     related: Vec<RelatedDiagnostic>,
 }
@@ -450,8 +451,8 @@ impl<'a> ProblemDiagnostic<'a> {
         let (source, label) = match (found, problem.pos) {
             (Some((file, text)), Some(pos)) => match byte_offset(text, pos) {
                 Some(offset) => {
-                    let source =
-                        NamedSource::new(escape_hidden(&file.display().to_string()), text.clone());
+                    let name = escape_hidden(&file.display().to_string()).into_owned();
+                    let source = Excerpt::around(name, text.clone(), offset, pos.line);
                     let label = LabeledSpan::new_primary_with_span(
                         Some("here".to_owned()),
                         (offset, scalar_len(text, offset)),
@@ -528,7 +529,7 @@ impl Diagnostic for ProblemDiagnostic<'_> {
 #[derive(Debug)]
 struct RelatedDiagnostic {
     label: String,
-    source: NamedSource<Arc<str>>,
+    source: Excerpt,
     span: LabeledSpan,
 }
 
@@ -540,7 +541,7 @@ impl RelatedDiagnostic {
         let label = escape_hidden(&related.label).into_owned();
         Some(RelatedDiagnostic {
             label: format!("{label} ({file}:{})", related.pos),
-            source: NamedSource::new(file, text.clone()),
+            source: Excerpt::around(file, text.clone(), offset, related.pos.line),
             span: LabeledSpan::new_primary_with_span(
                 Some(label),
                 (offset, scalar_len(text, offset)),
@@ -568,6 +569,86 @@ impl Diagnostic for RelatedDiagnostic {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(std::iter::once(self.span.clone())))
+    }
+}
+
+/// Lines of a file around a problem, which `miette` reads in place of the whole file. It finds
+/// a span's line by scanning its source from the start, so with whole files each snippet took
+/// time in proportion to the file's size. Printing 10,000 problems from files of about 1 MB
+/// took 39 s that way, and takes 9.6 s with excerpts (release build, this repository's
+/// generated 10,000-system estate).
+#[derive(Debug)]
+struct Excerpt {
+    /// The file name shown above the snippet.
+    name: String,
+    text: Arc<str>,
+    /// Byte offset in `text` of the first line of the excerpt.
+    start: usize,
+    /// Byte offset in `text` just past the excerpt's last line.
+    end: usize,
+    /// Number of lines of `text` before the excerpt.
+    lines_before: usize,
+}
+
+/// Lines an [`Excerpt`] keeps above and below the problem's line: more than the context lines
+/// `miette` draws.
+const EXCERPT_LINES: usize = SNIPPET_CONTEXT_LINES + 2;
+
+impl Excerpt {
+    /// Cuts the lines around byte `offset`, which is on 1-based line `line` of `text`.
+    fn around(name: String, text: Arc<str>, offset: usize, line: u32) -> Self {
+        let line_start = text[..offset].rfind('\n').map_or(0, |index| index + 1);
+        let mut start = line_start;
+        let mut lines_above = 0;
+        while start > 0 && lines_above < EXCERPT_LINES {
+            start = text[..start - 1].rfind('\n').map_or(0, |index| index + 1);
+            lines_above += 1;
+        }
+        let mut end = offset;
+        for _ in 0..=EXCERPT_LINES {
+            if let Some(index) = text[end..].find('\n') {
+                end += index + 1;
+            } else {
+                end = text.len();
+                break;
+            }
+        }
+        let lines_before = (line as usize).saturating_sub(1 + lines_above);
+        Excerpt {
+            name,
+            text,
+            start,
+            end,
+            lines_before,
+        }
+    }
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let window = &self.text[self.start..self.end];
+        let offset = span
+            .offset()
+            .checked_sub(self.start)
+            .ok_or(MietteError::OutOfBounds)?;
+        let local = SourceSpan::new(offset.into(), span.len());
+        let contents = window.read_span(&local, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            contents.data(),
+            SourceSpan::new(
+                (contents.span().offset() + self.start).into(),
+                contents.span().len(),
+            ),
+            contents.line() + self.lines_before,
+            contents.column(),
+            contents.line_count(),
+        )))
     }
 }
 
@@ -709,5 +790,35 @@ mod tests {
         );
         assert!(rendered.contains("kind: databse"), "{rendered}");
         assert!(rendered.contains("invalid value `databse`"), "{rendered}");
+    }
+
+    #[test]
+    fn snippet_numbers_lines_as_in_the_file() {
+        use std::fmt::Write as _;
+
+        let mut text = String::new();
+        for line in 1..=600 {
+            writeln!(text, "key{line}: value{line}").expect("write to a string");
+        }
+        // The last line has no line break, so the excerpt ends at the end of the text.
+        text.push_str("last: end");
+        let sources = vec![SourceText {
+            path: PathBuf::from("inv/long.yaml"),
+            text: Arc::from(text),
+        }];
+        let renderer = Renderer::new(&sources, false);
+        let cases = [
+            (1, "key1: value1", "key2"),
+            (500, "key500: value500", "key501"),
+            (601, "last: end", "key600"),
+        ];
+        for (line, shown, neighbour) in cases {
+            let problem =
+                Problem::error(Path::new("inv/long.yaml"), Pos { line, column: 1 }, "bad");
+            let output = renderer.render(&problem);
+            let numbered = format!("{line} │ {shown}");
+            assert!(output.contains(&numbered), "line {line}:\n{output}");
+            assert!(output.contains(neighbour), "line {line}:\n{output}");
+        }
     }
 }
