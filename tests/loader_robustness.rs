@@ -183,6 +183,11 @@ fn deep_block_nesting_is_rejected() {
     }
     let problems = load_with("project.yaml", text.as_bytes());
     assert!(!problems.is_empty(), "deep nesting must be reported");
+    assert!(
+        problems[0].contains("values are nested more than 32 levels deep"),
+        "{problems:#?}"
+    );
+    assert!(!problems[0].contains("Depth {"), "{problems:#?}");
 }
 
 #[test]

@@ -267,7 +267,7 @@ fn options() -> Options {
     budget.max_nodes = 40_000_000;
     budget.max_total_scalar_bytes = 1 << 30;
     budget.max_reader_input_bytes = Some(1 << 30);
-    budget.max_depth = 32;
+    budget.max_depth = MAX_DEPTH;
     // Inventories legitimately merge one `&defaults` anchor into thousands of records, so the
     // alias-to-anchor ratio heuristic is off; alias bombs are stopped by the replay limit.
     budget.enforce_alias_anchor_ratio = false;
@@ -284,6 +284,9 @@ fn options() -> Options {
     options.alias_limits.max_total_replayed_events = 4_000_000;
     options
 }
+
+/// Deepest nesting of lists and mappings a file may have.
+const MAX_DEPTH: usize = 32;
 
 fn syntax_error(error: &serde_saphyr::Error) -> SyntaxError {
     use serde_saphyr::Error;
@@ -312,6 +315,13 @@ fn syntax_error(error: &serde_saphyr::Error) -> SyntaxError {
             },
         ),
         Error::UnknownAnchor { .. } => (SyntaxErrorKind::UnknownAnchor, parser_message()),
+        Error::Budget {
+            breach: serde_saphyr::budget::BudgetBreach::Depth { .. },
+            ..
+        } => (
+            SyntaxErrorKind::Budget,
+            format!("values are nested more than {MAX_DEPTH} levels deep"),
+        ),
         Error::Budget { .. }
         | Error::AliasReplayLimitExceeded { .. }
         | Error::AliasExpansionLimitExceeded { .. }
