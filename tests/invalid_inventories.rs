@@ -343,6 +343,16 @@ fn non_utf8_file_names_first_bad_byte() {
 }
 
 #[test]
+fn non_utf8_after_byte_order_mark_counts_columns_without_it() {
+    let temp = base_copy();
+    let path = temp.path().join("vendors.yaml");
+    fs::write(&path, b"\xef\xbb\xbf- id: \xff\n").expect("write file");
+    let loaded = loader::load(temp.path());
+    assert_eq!(loaded.problems.len(), 1, "{}", describe(&loaded.problems));
+    assert_at(&loaded.problems[0], &path, 1, 7);
+}
+
+#[test]
 fn unreadable_file_is_one_line() {
     let temp = base_copy();
     let path = temp.path().join("services.yaml");

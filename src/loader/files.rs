@@ -405,10 +405,10 @@ pub fn read_text(path: &Path) -> Result<String, Box<Problem>> {
         let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
         let line = valid.split(|&b| b == b'\n').count();
         let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&valid[line_start..])
-            .chars()
-            .count()
-            + 1;
+        // A byte-order mark is not a column, as the parser's positions do not count it either.
+        let line_text = &valid[line_start..];
+        let line_text = line_text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line_text);
+        let column = String::from_utf8_lossy(line_text).chars().count() + 1;
         let pos = Pos {
             line: u32::try_from(line).unwrap_or(u32::MAX),
             column: u32::try_from(column).unwrap_or(u32::MAX),
