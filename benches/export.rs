@@ -5,65 +5,18 @@
 //! in which phase 1 is about half validated, then loaded, analysed and gated once. The timed
 //! part is the rendering alone, with the built-in templates.
 
+mod estate;
+
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
-use hipaa_migrate::analysis::{self, Analysis};
+use estate::{Estate, as_of};
 use hipaa_migrate::export::{self, ExportContext, GraphFormat, Report};
-use hipaa_migrate::gates::{self, PhaseGate};
-use hipaa_migrate::journal::Journal;
-use hipaa_migrate::loader::{self, Inventory};
-use hipaa_migrate::model::{CivilDate, Phase};
-use hipaa_migrate::synthetic::{self, Shape};
+use hipaa_migrate::gates;
+use hipaa_migrate::model::Phase;
 
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
-
-fn as_of() -> CivilDate {
-    CivilDate::parse("2026-12-04").expect("the literal is a valid date")
-}
-
-/// A generated estate, loaded, analysed and gated once.
-struct Estate {
-    inventory: Inventory,
-    analysis: Analysis,
-    gates: Vec<PhaseGate>,
-    journal: Journal,
-}
-
-impl Estate {
-    fn generate(systems: usize) -> Estate {
-        let folder = tempfile::tempdir().expect("create a temporary folder");
-        let shape = Shape::with_systems(systems);
-        synthetic::write_inventory(folder.path(), shape).expect("write the generated inventory");
-        synthetic::write_journal(folder.path(), shape).expect("write the generated journal");
-        let loaded = loader::load(folder.path());
-        assert!(
-            !loaded.has_errors(),
-            "the generated inventory of {systems} systems has load errors: {:?}",
-            loaded.problems.first()
-        );
-        let analysis = analysis::analyse(&loaded.inventory, as_of());
-        let journal = Journal::open(folder.path()).expect("read the generated journal");
-        let gates = gates::evaluate(&loaded.inventory, &analysis, &journal, as_of());
-        Estate {
-            inventory: loaded.inventory,
-            analysis,
-            gates,
-            journal,
-        }
-    }
-
-    fn context(&self) -> ExportContext<'_> {
-        ExportContext::new(
-            &self.inventory,
-            &self.analysis,
-            &self.gates,
-            &self.journal,
-            as_of(),
-        )
-    }
-}
 
 fn exports(criterion: &mut Criterion) {
     let reports = [
@@ -77,7 +30,19 @@ fn exports(criterion: &mut Criterion) {
     ];
     for systems in SIZES {
         let estate = Estate::generate(systems);
-        let context = estate.context();
+        let gates = gates::evaluate(
+            &estate.inventory,
+            &estate.analysis,
+            &estate.journal,
+            as_of(),
+        );
+        let context = ExportContext::new(
+            &estate.inventory,
+            &estate.analysis,
+            &gates,
+            &estate.journal,
+            as_of(),
+        );
         let mut group = criterion.benchmark_group("export");
         // The plans of 10,000 systems take most of a second each, and those of 100,000 several
         // seconds, so they get ten samples of equal iteration counts and more time.

@@ -5,90 +5,20 @@
 //! in which phase 1 is about half validated. Every result is dropped inside the timed loop, so
 //! the times include freeing it.
 
-use std::fs;
+mod estate;
+
 use std::hint::black_box;
-use std::path::Path;
 use std::time::Duration;
 
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, criterion_group};
 use criterion::{criterion_main, measurement::WallTime};
-use hipaa_migrate::analysis::{self, Analysis, Boundary, DependencyGraph, InventoryGraph, waves};
+use estate::{Estate, as_of};
+use hipaa_migrate::analysis::{self, Boundary, DependencyGraph, InventoryGraph, waves};
 use hipaa_migrate::gates;
-use hipaa_migrate::journal::Journal;
-use hipaa_migrate::loader::{self, Inventory};
-use hipaa_migrate::model::CivilDate;
-use hipaa_migrate::synthetic::{self, Shape};
-use tempfile::TempDir;
+use hipaa_migrate::loader;
 
 /// Sizes every step is measured at.
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
-
-fn as_of() -> CivilDate {
-    CivilDate::parse("2026-12-04").expect("the literal is a valid date")
-}
-
-/// A generated estate on disk, loaded and analysed once.
-struct Estate {
-    /// Keeps the folder until the estate is dropped.
-    folder: TempDir,
-    systems: usize,
-    inventory: Inventory,
-    analysis: Analysis,
-    journal: Journal,
-}
-
-impl Estate {
-    fn generate(systems: usize) -> Estate {
-        let folder = tempfile::tempdir().expect("create a temporary folder");
-        let shape = Shape::with_systems(systems);
-        synthetic::write_inventory(folder.path(), shape).expect("write the generated inventory");
-        synthetic::write_journal(folder.path(), shape).expect("write the generated journal");
-        let loaded = loader::load(folder.path());
-        assert!(
-            !loaded.has_errors(),
-            "the generated inventory of {systems} systems has load errors: {:?}",
-            loaded.problems.first()
-        );
-        let analysis = analysis::analyse(&loaded.inventory, as_of());
-        let journal = Journal::open(folder.path()).expect("read the generated journal");
-        Estate {
-            folder,
-            systems,
-            inventory: loaded.inventory,
-            analysis,
-            journal,
-        }
-    }
-
-    fn dir(&self) -> &Path {
-        self.folder.path()
-    }
-
-    /// Returns the text of every YAML file the loader reads, ordered by path like the
-    /// loader's reading order, so the threads share the files the same way.
-    fn yaml_texts(&self) -> Vec<String> {
-        let mut paths = Vec::new();
-        let mut folders = vec![self.dir().to_path_buf()];
-        while let Some(folder) = folders.pop() {
-            for entry in fs::read_dir(&folder).expect("list the generated folder") {
-                let path = entry.expect("read a folder entry").path();
-                if path.is_dir() {
-                    folders.push(path);
-                } else if path
-                    .extension()
-                    .is_some_and(|extension| extension == "yaml")
-                {
-                    paths.push(path);
-                }
-            }
-        }
-        paths.sort();
-        paths
-            .iter()
-            .map(|path| fs::read_to_string(path).expect("read a generated file"))
-            .collect()
-    }
-}
 
 /// Opens the benchmark group. Parsing and loading take from 0.1 s to several seconds an
 /// iteration, so every benchmark uses ten samples of equal iteration counts.

@@ -230,7 +230,7 @@ struct ParsedFile {
 
 /// The records of one file, by the file's role.
 enum Records {
-    /// The file is not valid YAML, or holds nothing usable.
+    /// The file is not valid YAML, or contains nothing usable.
     Unusable {
         /// Whether the file would define ids but is not valid YAML, so its ids are unknown.
         hides_ids: bool,

@@ -343,7 +343,7 @@ fn non_utf8_file_names_first_bad_byte() {
 }
 
 #[test]
-fn non_utf8_after_byte_order_mark_counts_columns_without_it() {
+fn non_utf8_column_skips_byte_order_mark() {
     let temp = base_copy();
     let path = temp.path().join("vendors.yaml");
     fs::write(&path, b"\xef\xbb\xbf- id: \xff\n").expect("write file");

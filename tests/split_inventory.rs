@@ -266,11 +266,11 @@ fn pipe_is_rejected_without_blocking() {
     let temp = tempfile::tempdir().expect("temporary folder");
     write_small_inventory(temp.path());
     let pipe = temp.path().join("systems/pipe.yaml");
-    let made = std::process::Command::new("mkfifo")
+    let mkfifo = std::process::Command::new("mkfifo")
         .arg(&pipe)
         .status()
         .expect("run mkfifo");
-    assert!(made.success(), "mkfifo failed");
+    assert!(mkfifo.success(), "mkfifo failed");
     // Reading the pipe would wait for a writer forever, so the load runs on a thread and the
     // test waits a bounded time for it.
     let dir = temp.path().to_path_buf();
