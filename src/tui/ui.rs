@@ -289,9 +289,14 @@ fn help_area(screen: Rect) -> Rect {
 /// Returns the number of help lines one page of the overlay shows on `screen`, and the
 /// scroll position that shows the last line at the bottom.
 pub fn help_scroll_range(theme: Theme, screen: Rect) -> (u16, u16) {
+    scroll_range(help_lines(theme).len(), screen)
+}
+
+/// Returns [`help_scroll_range`] for help of `line_count` lines.
+fn scroll_range(line_count: usize, screen: Rect) -> (u16, u16) {
     // One line for each border.
     let page = help_area(screen).height.saturating_sub(2);
-    let lines = u16::try_from(help_lines(theme).len()).unwrap_or(u16::MAX);
+    let lines = u16::try_from(line_count).unwrap_or(u16::MAX);
     (page.max(1), lines.saturating_sub(page))
 }
 
@@ -299,7 +304,7 @@ fn draw_help(frame: &mut Frame, app: &App, screen: Rect, scroll: u16) {
     let area = help_area(screen);
     frame.render_widget(Clear, area);
     let lines = help_lines(app.theme);
-    let (page, last) = help_scroll_range(app.theme, screen);
+    let (page, last) = scroll_range(lines.len(), screen);
     let scroll = scroll.min(last);
     let mut title = vec![Span::styled(" Keys ", app.theme.title())];
     if last > 0 {
