@@ -151,7 +151,7 @@ pub fn check_folder_of(path: &Path) -> io::Result<()> {
         Err(error) if error.kind() == io::ErrorKind::NotFound => Err(io::Error::new(
             io::ErrorKind::NotFound,
             format!(
-                "the folder {} does not exist; create it or write somewhere else",
+                "the folder {} does not exist, so create it or choose another output path",
                 folder.display()
             ),
         )),
